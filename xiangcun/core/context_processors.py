@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from xiangcun.core.models import SystemSetting
+
+
+def platform(request) -> dict:
+    """Site name, demo banner, 长辈版 and the region breadcrumb on every page."""
+    user = getattr(request, "user", None)
+    elder = bool(user and user.is_authenticated and user.elder_mode) or request.COOKIES.get("elder") == "1"
+    context = {
+        "site_name": settings.XIANGCUN_SITE_NAME,
+        "demo_loaded": SystemSetting.get("demo_loaded", False),
+        "elder_mode": elder,
+    }
+    if user is not None and user.is_authenticated:
+        from xiangcun.regions.selectors import breadcrumb_for_request
+
+        context.update(breadcrumb_for_request(request))
+    return context

@@ -1,0 +1,56 @@
+"""What every app's tests share: the small region tree, the personas and scope factories.
+
+Each app registers, in ``<app>/tests/factories.py``, one function per region-owned model that
+makes a row in a given village. The generated scope test (core/tests/test_scope_walk.py) uses
+them to put one row in each persona's village and check that nothing crosses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+
+from xiangcun.regions.choices import Level, short_name
+
+# 甘肃省 › 甘南州 › 舟曲县 › 立节镇 (杰迪村, 水地村) and 峰迭镇 (狼岔坝村): real codes and names.
+TEST_TREE = (
+    ("62", "甘肃省", None),
+    ("6230", "甘南藏族自治州", "62"),
+    ("623023", "舟曲县", "6230"),
+    ("623023103", "立节镇", "623023"),
+    ("623023103203", "杰迪村村民委员会", "623023103"),
+    ("623023103202", "水地村村民委员会", "623023103"),
+    ("623023102", "峰迭镇", "623023"),
+    ("623023102214", "狼岔坝村村民委员会", "623023102"),
+)
+VILLAGE_A = "623023103203"  # 杰迪村, 立节镇
+VILLAGE_A2 = "623023103202"  # 水地村, also 立节镇
+VILLAGE_B = "623023102214"  # 狼岔坝村, 峰迭镇
+
+_LEVEL_BY_LENGTH = {2: Level.PROVINCE, 4: Level.CITY, 6: Level.COUNTY, 9: Level.TOWNSHIP, 12: Level.VILLAGE}
+
+ScopeFactory = Callable[..., models.Model]
+SCOPE_FACTORIES: dict[type[models.Model], ScopeFactory] = {}
+
+
+def scope_factory(model: type[models.Model]) -> Callable[[ScopeFactory], ScopeFactory]:
+    """Register ``make(village) -> row of model in that village`` for the generated scope test."""
+
+    def register(function: ScopeFactory) -> ScopeFactory:
+        SCOPE_FACTORIES[model] = function
+        return function
+
+    return register
+
+
+def build_test_tree() -> dict:
+    from xiangcun.regions.models import Region
+
+    regions: dict[str, Region] = {}
+    for code, name, parent in TEST_TREE:
+        regions[code] = Region.objects.create(
+            code=code, name=name, short_name=short_name(name), level=_LEVEL_BY_LENGTH[len(code)],
+            parent=regions.get(parent) if parent else None,
+        )
+    return regions

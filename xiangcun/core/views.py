@@ -1,0 +1,64 @@
+"""Base HTML views: the mixin that applies the one scope, and the pages every app shares."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import JsonResponse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from xiangcun import __version__
+
+
+class ScopedViewMixin(LoginRequiredMixin):
+    """``get_queryset`` goes through ``restrict()``: out-of-scope rows do not exist for this view."""
+
+    scope_action = "view"
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, self.scope_action)
+
+
+class ScopedListView(ScopedViewMixin, ListView):
+    """A list page with the app's FilterSet (the same one the API uses) and pagination."""
+
+    paginate_by = 50
+    filterset_class = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class ScopedDetailView(ScopedViewMixin, DetailView):
+    """A record's page; another village's record answers 404, never 403."""
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from xiangcun.regions.models import Region
+
+        regions = Region.objects.restrict(self.request.user, "view").top_level()
+        return super().get_context_data(regions=regions, **kwargs)
+
+
+def healthz(request):
+    """Liveness and readiness for load balancers and `make run`: 503 when the database is unreachable."""
+    body = {"status": "ok", "database": "ok", "version": __version__, "engine": connection.vendor}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not ready"
+        body.update(status="error", database="unreachable", error=type(exc).__name__)
+        return JsonResponse(body, status=503)
+    return JsonResponse(body)

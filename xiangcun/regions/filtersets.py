@@ -1,0 +1,35 @@
+"""One FilterSet per list, shared by the HTML page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.regions.choices import Level
+from xiangcun.regions.models import Grid, Region
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent code"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    code_prefix = django_filters.CharFilter(method="filter_code_prefix", label=_("Code starts with"))
+    q = django_filters.CharFilter(method="search", label=_("Name"))
+
+    class Meta:
+        model = Region
+        fields = ["parent", "level", "code_prefix", "q", "enabled"]
+
+    def filter_code_prefix(self, queryset, name, value):
+        return queryset.under(value) if value.isdigit() else queryset.none()
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__contains=value) | Q(short_name__contains=value))
+
+
+class GridFilterSet(django_filters.FilterSet):
+    village = django_filters.CharFilter(field_name="village__code", label=_("Village code"))
+
+    class Meta:
+        model = Grid
+        fields = ["village"]

@@ -1,0 +1,122 @@
+"""The administrative tree (county › township › village › group) and grids (网格)."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.models import ScopedQuerySet, TimeStampedModel
+from xiangcun.regions.choices import Level
+
+
+class RegionQuerySet(ScopedQuerySet):
+    def under(self, code: str, *, include_self: bool = True) -> RegionQuerySet:
+        """Everything below ``code`` (a range on the indexed code column)."""
+        queryset = self.filter(code__gte=code, code__lt=code + ":")
+        return queryset if include_self else queryset.exclude(code=code)
+
+    def top_level(self) -> RegionQuerySet:
+        """The highest regions of this queryset: those whose parent is not in it."""
+        codes = list(self.order_by("code").values_list("code", flat=True)[:5000])
+        tops: list[str] = []
+        for code in codes:
+            if not any(code.startswith(top) for top in tops):
+                tops.append(code)
+        return self.filter(code__in=tops).order_by("code")
+
+
+class Region(TimeStampedModel):
+    """行政区划 — one node of the administrative tree; ``code`` is the statistical division code.
+
+    The code is a materialized path: a descendant's code starts with its ancestor's code, so
+    "everything under X" is a prefix (range) query on one index.
+    """
+
+    code = models.CharField(_("division code"), max_length=15, unique=True)
+    name = models.CharField(_("official name"), max_length=100)
+    short_name = models.CharField(_("name"), max_length=60, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    centroid_lng = models.FloatField(_("centroid longitude"), null=True, blank=True)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    scope_code_lookup = "code"
+
+    objects = models.Manager.from_queryset(RegionQuerySet)()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["parent", "code"], name="region_parent_code")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:region-detail", args=[self.code])
+
+    @property
+    def centroid(self) -> tuple[float, float] | None:
+        """(longitude, latitude) in WGS84 / CGCS2000, or None when no geometry is known."""
+        if self.centroid_lat is None or self.centroid_lng is None:
+            return None
+        return (self.centroid_lng, self.centroid_lat)
+
+    @property
+    def boundary_json(self) -> str:
+        """The boundary as JSON text for a page's inline map data (numbers only, safe to embed)."""
+        return json.dumps(self.boundary, separators=(",", ":")) if self.boundary else "null"
+
+    def ancestors(self) -> list[Region]:
+        """From the top of the tree down to the parent, in one query."""
+        from xiangcun.regions.choices import CODE_LENGTH
+
+        prefixes = [self.code[:length] for length in CODE_LENGTH.values() if length < len(self.code)]
+        return list(Region.objects.filter(code__in=prefixes).order_by("code"))
+
+
+class Grid(TimeStampedModel):
+    """网格 — a patrol area inside one village, looked after by its grid workers (网格员)."""
+
+    code = models.CharField(_("grid code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    village = models.ForeignKey(
+        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="grids",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("grid workers"), blank=True, related_name="grids"
+    )
+
+    scope_code_lookup = "village__code"
+
+    objects = models.Manager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:grid-detail", args=[self.pk])
+
+    @property
+    def region(self) -> Region:
+        return self.village

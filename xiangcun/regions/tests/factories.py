@@ -1,0 +1,22 @@
+"""Rows in a given village, for the generated scope test (core.testing.SCOPE_FACTORIES)."""
+
+from __future__ import annotations
+
+import itertools
+
+from xiangcun.core.testing import scope_factory
+from xiangcun.regions.models import Grid, Region
+
+_serial = itertools.count(1)
+
+
+@scope_factory(Region)
+def make_region(village: Region) -> Region:
+    return village
+
+
+@scope_factory(Grid)
+def make_grid(village: Region) -> Grid:
+    number = next(_serial)
+    return Grid.objects.create(code=f"{village.code}T{number:02d}", name=f"{village.display_name}测试网格{number}",
+                               village=village)
