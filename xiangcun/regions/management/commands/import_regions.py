@@ -58,6 +58,8 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(exc.message) from None
         elapsed = time.perf_counter() - started
+        if not verbose:
+            return
         for counts in result.levels.values():
             self.stdout.write(_("%(level)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
                               % self._counts(counts))
