@@ -91,6 +91,13 @@ def load_county(grids: int) -> dict:
         for i in range(grids)
     ]
     Grid.objects.bulk_create(rows, batch_size=2_000)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # In production autovacuum has analysed the tables long ago; without statistics PostgreSQL
+        # guesses one region per code range and plans accordingly. SQLite runs as deployed (no ANALYZE).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "regions": Region.objects.count(),
         "villages": len(villages),

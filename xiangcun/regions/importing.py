@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xiangcun.regions.choices import CODE_LENGTH, LEVEL_BY_LENGTH, Level
 
@@ -94,7 +95,9 @@ class DivisionFilesInvalid(Exception):
     """The files cannot be imported; ``errors`` lists every problem found, in file order."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(_("%(count)d problems in the division files.") % {"count": len(errors)})
+        message = ngettext("%(count)d problem in the division files.", "%(count)d problems in the division files.",
+                           len(errors))
+        super().__init__(message % {"count": len(errors)})
         self.errors = errors
 
 

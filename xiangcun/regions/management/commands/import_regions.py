@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.regions.importing import DivisionFilesInvalid, load_units
@@ -40,8 +41,9 @@ class Command(BaseCommand):
             if len(exc.errors) > ERRORS_SHOWN:
                 self.stderr.write(_("… and %(count)d more.") % {"count": len(exc.errors) - ERRORS_SHOWN})
             raise CommandError(
-                _("%(count)d errors in the division files; nothing was imported. Fix them and run again.")
-                % {"count": len(exc.errors)}
+                ngettext("%(count)d error in the division files; nothing was imported. Fix it and run again.",
+                         "%(count)d errors in the division files; nothing was imported. Fix them and run again.",
+                         len(exc.errors)) % {"count": len(exc.errors)}
             ) from None
         if verbose:
             self.stderr.write(_("Read and checked %(count)d units in %(seconds).1f s; writing …")
