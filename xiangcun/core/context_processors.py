@@ -10,7 +10,7 @@ def platform(request) -> dict:
     user = getattr(request, "user", None)
     elder = bool(user and user.is_authenticated and user.elder_mode) or request.COOKIES.get("elder") == "1"
     context = {
-        "site_name": settings.XIANGCUN_SITE_NAME,
+        "platform_name": settings.XIANGCUN_SITE_NAME,
         "demo_loaded": SystemSetting.get("demo_loaded", False),
         "elder_mode": elder,
     }

@@ -28,6 +28,8 @@ Fixtures (session-wide; whichever module asks first starts them, pytest's exit s
   never reaches the internet even when the page tries to.
 
 Set ``XIANGCUN_BROWSER_KEEP=1`` to keep the var dir and the server log (the path is printed) after the run.
+
+PYTEST_DONT_REWRITE: test modules import this before ``pytest_plugins`` registers it; it holds no asserts.
 """
 
 from __future__ import annotations
@@ -130,10 +132,11 @@ def free_port() -> int:
 
 def platform_env(var_dir: Path) -> dict[str, str]:
     """The environment of `make run` on a fresh var dir: SQLite, no Redis, plain HTTP, not DEBUG."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "XIANGCUN_REDIS_URL", "XIANGCUN_SECRET_KEY", "XIANGCUN_FIELD_ENCRYPTION_KEYS"}}
+    dropped = {"DATABASE_URL", "XIANGCUN_REDIS_URL", "XIANGCUN_SECRET_KEY", "XIANGCUN_FIELD_ENCRYPTION_KEYS"}
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update(XIANGCUN_VAR_DIR=str(var_dir), XIANGCUN_DEBUG="0", XIANGCUN_HTTPS="0", PYTHONUNBUFFERED="1",
-               DJANGO_SETTINGS_MODULE="xiangcun.settings", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+               DJANGO_SETTINGS_MODULE="xiangcun.settings", NO_PROXY="127.0.0.1,localhost",
+               no_proxy="127.0.0.1,localhost")
     return env
 
 

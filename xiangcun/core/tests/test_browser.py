@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import secrets
 
-import pytest
-
 from xiangcun.core.tests.browser import BROWSER_MARKS, foreign_requests, login, logout, path_of, screenshot
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
@@ -85,7 +83,7 @@ def test_new_village_cadre_first_login_regions_and_elder_mode(live_platform, bro
     check(page.locator("[data-testid=region-name]")).to_have_text("杰迪村")
     grids = int(page.locator("[data-testid=count-grids]").inner_text())
     assert grids >= 1, "杰迪村 shows no grids"
-    check(page.locator("a[href^='/regions/grids/']")).to_have_count(grids)
+    check(page.locator(".page-body a[href^='/regions/grids/']")).to_have_count(grids)
     response = page.goto("/regions/623023102214/")
     assert response is not None and response.status == 404, "another township's village must answer 404"
     check(page.locator("body")).not_to_contain_text("狼岔坝村")

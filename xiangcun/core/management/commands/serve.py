@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from xiangcun.accounts.demo import PERSONAS
+from xiangcun.accounts.roles import ROLE_SPECS
 
 
 def static_sources_mtime() -> float:
@@ -98,5 +99,6 @@ class Command(BaseCommand):
                  f"  API docs: http://{host}:{port}/api/docs/   health: http://{host}:{port}/healthz"]
         if SystemSetting.get("demo_loaded"):
             lines.append("  demo accounts (password Demo-2026!):")
-            lines += [f"    {p.username:<18} {p.role}" for p in PERSONAS]
+            names = {spec.code: spec.name for spec in ROLE_SPECS}
+            lines += [f"    {p.username:<18} {names[p.role]}" for p in PERSONAS]
         self.stdout.write("\n".join(lines))
