@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'test-results/*'
 	$(PY) scripts/compile_messages.py
 
 vendor:

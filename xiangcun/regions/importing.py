@@ -32,6 +32,7 @@ from xiangcun.regions.choices import CODE_LENGTH, LEVEL_BY_LENGTH, Level
 # Ancestor columns of the national files and the length of the code each one holds.
 ANCESTOR_COLUMN_LENGTH = {"provinceCode": 2, "cityCode": 4, "areaCode": 6, "streetCode": 9}
 NAME_MAX_LENGTH = 100  # Region.name
+REPLACEMENT_CHARACTER = "\ufffd"  # what a byte that is not UTF-8 decodes to
 # SQLite's historical limit on query parameters is 999; chunks stay below it on every backend.
 LOOKUP_CHUNK = 900
 
@@ -124,9 +125,11 @@ def find_files(directory: Path) -> tuple[list[tuple[FileSpec, Path]], list[RowEr
 
 def _open_text(path: Path) -> io.TextIOBase:
     # utf-8-sig: files saved by Excel start with a byte-order mark that would spoil the header.
+    # errors="replace": text decodes in blocks, so a strict decoder would report the wrong line;
+    # a replaced character is found in the row it belongs to instead (see read_file).
     if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-    return path.open("r", encoding="utf-8-sig", newline="")
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="")
+    return path.open("r", encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _rows(path: Path, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
@@ -138,9 +141,6 @@ def _rows(path: Path, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]
                 for row in reader:
                     if row:
                         yield reader.line_num, row
-            except UnicodeDecodeError:
-                errors.append(RowError(path.name, reader.line_num + 1,
-                                       _("The text is not UTF-8; save the file as UTF-8 CSV.")))
             except csv.Error as exc:
                 errors.append(RowError(path.name, reader.line_num, _("Unreadable CSV: %(error)s") % {"error": exc}))
     except (OSError, EOFError) as exc:
@@ -166,6 +166,7 @@ def read_file(spec: FileSpec, path: Path, units: dict[str, tuple[str, str, int]]
     line, header = first
     if tuple(column.strip() for column in header) != spec.columns:
         errors.append(RowError(file, line, _("The header must be %(header)s.") % {"header": ",".join(spec.columns)}))
+        rows.close()
         return
     for line, row in rows:
         if len(row) != width:
@@ -180,6 +181,9 @@ def read_file(spec: FileSpec, path: Path, units: dict[str, tuple[str, str, int]]
             continue
         if not name:
             errors.append(RowError(file, line, _("The name is empty.")))
+            continue
+        if REPLACEMENT_CHARACTER in name:
+            errors.append(RowError(file, line, _("The name is not UTF-8 text; save the file as UTF-8 CSV.")))
             continue
         if len(name) > NAME_MAX_LENGTH:
             errors.append(RowError(file, line, _("The name is longer than %(max)d characters.")

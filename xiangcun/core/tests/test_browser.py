@@ -122,6 +122,7 @@ def test_phone_layout_has_no_horizontal_scroll(live_platform, browser_page):
     check(page.locator("[data-testid=login-submit]")).to_be_visible()
     assert page.evaluate(no_scroll) <= PHONE["width"] + 1, "the login page scrolls sideways on a phone"
     check(page.locator(".navbar-toggler")).to_be_visible()
+    check(page.locator(".navbar-brand")).not_to_contain_text("127.0.0.1")  # the platform's name, not the host
     screenshot(page, "phone-login")
 
     login(page, "village_clerk_a")
@@ -133,6 +134,8 @@ def test_phone_layout_has_no_horizontal_scroll(live_platform, browser_page):
     check(page.locator("[data-testid=nav-regions]")).to_be_hidden()
     toggler.click()
     check(page.locator("[data-testid=nav-regions]")).to_be_visible()
+    check(page.locator("#main-menu")).to_have_class(re.compile(r"\bshow\b"))  # the opening animation is over
+    assert page.evaluate(no_scroll) <= PHONE["width"] + 1, "the open menu scrolls sideways on a phone"
     screenshot(page, "phone-home-menu")
 
 

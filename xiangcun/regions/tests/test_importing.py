@@ -149,6 +149,17 @@ def test_every_kind_of_bad_row_is_reported_with_file_and_line(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_file_saved_in_gbk_names_the_line_of_each_bad_name(tmp_path):
+    directory = write_files(tmp_path / "gbk", {"provinces": []})
+    (directory / "provinces.csv").write_bytes(b'code,name\n11,"Beijing"\n62,"' + "甘肃省".encode("gbk") + b'"\n')
+
+    with pytest.raises(DivisionFilesInvalid) as caught:
+        load_units(directory)
+
+    assert [(e.file, e.line) for e in caught.value.errors] == [("provinces.csv", 3)]
+
+
+@pytest.mark.django_db
 def test_a_parent_already_in_the_database_is_accepted_and_an_unknown_one_refused(tmp_path):
     import_dir(write_files(tmp_path / "upper", {k: SMALL_TREE[k] for k in ("provinces", "cities", "areas",
                                                                            "streets")}))
