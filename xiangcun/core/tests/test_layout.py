@@ -21,13 +21,13 @@ def test_large_text_is_remembered_on_the_account(client_as, personas):
     assert 'class="elder-mode"' in other_phone.get("/").content.decode()
 
 
-def test_large_text_can_be_chosen_before_logging_in(client):
+def test_large_text_can_be_chosen_before_logging_in(client, db):
     response = client.post("/accounts/elder-mode/", {"enabled": "1", "next": "/accounts/login/"})
     assert response.url == "/accounts/login/"
     assert 'class="elder-mode"' in client.get("/accounts/login/").content.decode()
 
 
-def test_the_elder_switch_never_redirects_to_another_site(client):
+def test_the_elder_switch_never_redirects_to_another_site(client, db):
     assert client.post("/accounts/elder-mode/", {"enabled": "1", "next": "https://evil.example/"}).url == "/"
 
 
