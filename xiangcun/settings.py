@@ -69,7 +69,8 @@ def _fernet_key() -> str:
 
 SECRET_KEY = env_str("XIANGCUN_SECRET_KEY") or key_file("secret_key", lambda: secrets.token_urlsafe(64))
 # Fernet key for personal data (ID numbers, phones, health). Several keys, newest first, rotate keys.
-FIELD_ENCRYPTION_KEYS = env_list("XIANGCUN_FIELD_ENCRYPTION_KEYS", []) or [key_file("field_encryption_key", _fernet_key)]
+FIELD_ENCRYPTION_KEYS = (env_list("XIANGCUN_FIELD_ENCRYPTION_KEYS", [])
+                         or [key_file("field_encryption_key", _fernet_key)])
 DEBUG = env_bool("XIANGCUN_DEBUG")
 ALLOWED_HOSTS = env_list("XIANGCUN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("XIANGCUN_CSRF_TRUSTED_ORIGINS", [])

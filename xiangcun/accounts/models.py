@@ -180,6 +180,9 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}…"
+
 
 class SecurityEventQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -10,13 +10,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, routers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xiangcun.core.errors import ServiceError
 from xiangcun.core.drf import ACTION_BY_METHOD
+from xiangcun.core.errors import ServiceError
 
 router = routers.DefaultRouter()
 

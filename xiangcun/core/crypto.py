@@ -13,7 +13,8 @@ from django.db import models
 
 @cache
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in settings.FIELD_ENCRYPTION_KEYS])
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
 
 
 @cache

@@ -221,7 +221,8 @@ def seed_demo_geometry(*, county_code: str = "623023", seed: int = 2026) -> dict
 
     grid_counts = _seed_grids(ordered_villages, village_cells, _rng(seed, 4))
     return {"county": county.code, "area_km2": round(outline.area, 1), "townships": len(cells_of),
-            "villages": len(ordered_villages), "regions_updated": result.updated, **grid_counts}
+            "villages": len(ordered_villages), "regions_updated": result.updated,
+            "regions_unchanged": result.unchanged, **grid_counts}
 
 
 def _seed_grids(villages: list[Region], cells: list[BaseGeometry], rng: np.random.Generator) -> dict:

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.models import ScopedQuerySet, TimeStampedModel
+from xiangcun.core.scoping import prefix_q
 from xiangcun.regions.choices import Level
 
 
 class RegionQuerySet(ScopedQuerySet):
     def under(self, code: str, *, include_self: bool = True) -> RegionQuerySet:
         """Everything below ``code`` (a range on the indexed code column)."""
-        queryset = self.filter(code__gte=code, code__lt=code + ":")
+        queryset = self.filter(prefix_q("code", code))
         return queryset if include_self else queryset.exclude(code=code)
 
     def top_level(self) -> RegionQuerySet:

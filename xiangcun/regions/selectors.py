@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
+from xiangcun.core.scoping import prefix_q
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Region
 
@@ -36,8 +37,9 @@ def breadcrumb_for_request(request) -> dict:
     trail: list[Region] = []
     choices: list[Region] = []
     if region is not None:
-        visible_codes = set(visible.filter(code__in=[a.code for a in region.ancestors()]).values_list("code", flat=True))
-        trail = [a for a in region.ancestors() if a.code in visible_codes] + [region]
+        ancestors = region.ancestors()
+        visible_codes = set(visible.filter(code__in=[a.code for a in ancestors]).values_list("code", flat=True))
+        trail = [a for a in ancestors if a.code in visible_codes] + [region]
         if region.level < Level.VILLAGE:
             choices = list(visible.filter(parent=region, enabled=True).only("code", "name", "short_name")[:300])
     result = {"breadcrumb": trail, "breadcrumb_choices": choices, "breadcrumb_roots": user_root_regions(request.user)}
@@ -64,5 +66,5 @@ def region_counts(region: Region) -> dict[str, int]:
         "townships": counts.get(Level.TOWNSHIP, 0),
         "villages": counts.get(Level.VILLAGE, 0),
         "groups": counts.get(Level.GROUP, 0),
-        "grids": Grid.objects.filter(Q(village__code__gte=region.code) & Q(village__code__lt=region.code + ":")).count(),
+        "grids": Grid.objects.filter(prefix_q("village__code", region.code)).count(),
     }

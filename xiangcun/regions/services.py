@@ -286,6 +286,7 @@ class BoundaryResult:
     """What :func:`region_set_boundaries` did."""
 
     updated: int = 0
+    unchanged: int = 0
     unknown_codes: list[str] = field(default_factory=list)
     invalid_features: list[InvalidFeature] = field(default_factory=list)
 
@@ -343,22 +344,27 @@ def region_set_boundaries(*, actor, features, code_field: str) -> BoundaryResult
     if actor is not None:
         require_permission(actor, Region, "change")
     codes = sorted(wanted)
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, dict | None, float | None, float | None]] = {}
     for start in range(0, len(codes), LOOKUP_CHUNK):
-        found.update(regions.filter(code__in=codes[start : start + LOOKUP_CHUNK]).values_list("code", "id"))
+        for code, *row in regions.filter(code__in=codes[start : start + LOOKUP_CHUNK]).values_list(
+                "code", "id", "boundary", "centroid_lat", "centroid_lng"):
+            found[code] = tuple(row)
     # Out of the actor's scope looks the same as unknown (DESIGN.md §1).
     result.unknown_codes = [code for code in codes if code not in found]
     now = timezone.now()
     changed = []
-    for code, pk in found.items():
+    for code, (pk, old_boundary, old_lat, old_lng) in found.items():
         _index, geometry, polygon = wanted[code]
+        boundary = _plain_geometry(geometry)
         lat, lng = label_point(polygon)
-        changed.append(Region(pk=pk, boundary=_plain_geometry(geometry), centroid_lat=lat, centroid_lng=lng,
-                              updated_at=now))
+        if (old_boundary, old_lat, old_lng) == (boundary, lat, lng):
+            result.unchanged += 1
+            continue
+        changed.append(Region(pk=pk, boundary=boundary, centroid_lat=lat, centroid_lng=lng, updated_at=now))
     Region.objects.bulk_update(changed, ["boundary", "centroid_lat", "centroid_lng", "updated_at"], batch_size=200)
     result.updated = len(changed)
-    logger.info("region boundaries set by %s: %d updated, %d unknown, %d invalid",
-                actor or "system", result.updated, len(result.unknown_codes), len(result.invalid_features))
+    logger.info("region boundaries set by %s: %d updated, %d unchanged, %d unknown, %d invalid", actor or "system",
+                result.updated, result.unchanged, len(result.unknown_codes), len(result.invalid_features))
     return result
 
 

@@ -3,10 +3,11 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import xiangcun.accounts.models
-import xiangcun.core.crypto
 from django.conf import settings
 from django.db import migrations, models
+
+import xiangcun.accounts.models
+import xiangcun.core.crypto
 
 
 class Migration(migrations.Migration):

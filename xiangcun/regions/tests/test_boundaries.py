@@ -55,7 +55,13 @@ def test_command_sets_boundaries_and_centroids(tree, tmp_path):
         assert outline.is_valid
         assert outline.contains(Point(region.centroid_lng, region.centroid_lat))
     assert Region.objects.get(code=JIEDI).boundary == L_SHAPE
-    assert out.getvalue().startswith("2 region boundaries set")
+    assert out.getvalue().startswith("2 region boundaries set, 0 already up to date")
+    stamp = Region.objects.get(code=JIEDI).updated_at
+
+    again = region_set_boundaries(actor=None, features=path.read_text(), code_field="adcode")
+
+    assert (again.updated, again.unchanged) == (0, 2)
+    assert Region.objects.get(code=JIEDI).updated_at == stamp
 
 
 @pytest.mark.django_db
@@ -79,7 +85,7 @@ def test_unknown_codes_and_invalid_features_are_listed_and_the_rest_still_set(tr
     assert Region.objects.get(code=LANGCHABA).boundary is None
 
     result = region_set_boundaries(actor=None, features=path.read_text(), code_field="adcode")
-    assert (result.updated, result.unknown_codes) == (1, ["623023999999"])
+    assert (result.updated, result.unchanged, result.unknown_codes) == (0, 1, ["623023999999"])
     assert [(f.index, f.code) for f in result.invalid_features] == [(3, LANGCHABA), (4, "623023103202"), (5, "")]
 
 

@@ -99,12 +99,15 @@ def test_the_same_seed_gives_the_same_coordinates_and_rerunning_duplicates_nothi
 
 def test_rerunning_with_the_same_seed_changes_nothing(demo):
     stamps = dict(Grid.objects.values_list("code", "updated_at"))
+    region_stamps = dict(Region.objects.values_list("code", "updated_at"))
 
     again = seed_demo_geometry(county_code="623023", seed=2026)
 
-    assert (again["grids_created"], again["grids_updated"]) == (0, 0)
+    assert (again["grids_created"], again["grids_updated"], again["regions_updated"]) == (0, 0, 0)
     assert again["grids_unchanged"] == demo["grids_created"]
+    assert again["regions_unchanged"] == demo["regions_updated"] == 232
     assert dict(Grid.objects.values_list("code", "updated_at")) == stamps
+    assert dict(Region.objects.values_list("code", "updated_at")) == region_stamps
 
 
 def test_geojson_coordinates_are_rounded_to_six_decimals(demo):

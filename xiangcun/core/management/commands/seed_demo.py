@@ -45,7 +45,8 @@ class Command(BaseCommand):
                     first_grid.workers.add(grid_worker)
             SystemSetting.put("demo_loaded", {"county": county, "seed": seed})
         if verbosity:
-            self.stdout.write(f"regions: {result.created} created, {result.updated} renamed, {result.unchanged} unchanged")
+            self.stdout.write(f"regions: {result.created} created, {result.updated} renamed, "
+                              f"{result.unchanged} unchanged")
             self.stdout.write(f"geometry: {geometry}")
             self.stdout.write(f"demo accounts (password {password}): " + ", ".join(p.username for p in PERSONAS))
             self.stdout.write(f"done in {time.monotonic() - started:.1f} s")

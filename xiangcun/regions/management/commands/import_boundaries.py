@@ -35,7 +35,8 @@ class Command(BaseCommand):
             result = region_set_boundaries(actor=None, features=text, code_field=code_field)
         except ServiceError as exc:
             raise CommandError(f"{path.name}: {exc.message}") from None
-        self.stdout.write(self.style.SUCCESS(_("%(count)d region boundaries set.") % {"count": result.updated}))
+        self.stdout.write(self.style.SUCCESS(_("%(count)d region boundaries set, %(unchanged)d already up to date.")
+                                             % {"count": result.updated, "unchanged": result.unchanged}))
         if result.unknown_codes:
             self.stdout.write(self.style.WARNING(
                 _("%(count)d codes are not regions here (import the regions first): %(codes)s")
