@@ -71,6 +71,9 @@ SECRET_KEY = env_str("XIANGCUN_SECRET_KEY") or key_file("secret_key", lambda: se
 # Fernet key for personal data (ID numbers, phones, health). Several keys, newest first, rotate keys.
 FIELD_ENCRYPTION_KEYS = (env_list("XIANGCUN_FIELD_ENCRYPTION_KEYS", [])
                          or [key_file("field_encryption_key", _fernet_key)])
+# HMAC key of the lookup columns (exact search on encrypted values); kept apart so rotating the
+# encryption keys never changes a stored hash.
+FIELD_LOOKUP_KEY = env_str("XIANGCUN_FIELD_LOOKUP_KEY") or key_file("field_lookup_key", lambda: secrets.token_hex(32))
 DEBUG = env_bool("XIANGCUN_DEBUG")
 ALLOWED_HOSTS = env_list("XIANGCUN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("XIANGCUN_CSRF_TRUSTED_ORIGINS", [])
@@ -197,9 +200,9 @@ AXES_FAILURE_LIMIT = env_int("XIANGCUN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("XIANGCUN_LOGIN_LOCKOUT_MINUTES", 15))
 # Township offices share one public IP: lock the account name, never the address.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that username-only lockout lets an attacker try many names from one address; the login
-# and token endpoints are also throttled per address (accounts.views.LoginThrottle), and locking an IP
-# would lock out a whole township office.
+# axes.W006 warns that username-only lockout lets an attacker try many names from one address; the token
+# endpoint is throttled per address (accounts.views.LoginThrottle), and locking an IP would lock out a
+# whole township office.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "xiangcun.accounts.views.locked_out"
@@ -221,7 +224,8 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("XIANGCUN_BEHIND_PROXY", False):
+XIANGCUN_BEHIND_PROXY = env_bool("XIANGCUN_BEHIND_PROXY", False)
+if XIANGCUN_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- languages -----------------------------------------------------------------------------------
@@ -270,6 +274,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "xiangcun.core.api.exception_handler",
+    # Behind one reverse proxy, the client is the address the proxy appended, not one the client sent.
+    "NUM_PROXIES": 1 if XIANGCUN_BEHIND_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "xiangcun API",
@@ -294,4 +300,3 @@ LOGGING = {
 }
 
 XIANGCUN_SITE_NAME = env_str("XIANGCUN_SITE_NAME", "") or _("Rural Revitalization Digital Service Platform")
-XIANGCUN_COUNTY_CODE = env_str("XIANGCUN_COUNTY_CODE", "623023")

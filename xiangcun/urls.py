@@ -14,6 +14,9 @@ from xiangcun.core.views import healthz
 # Every app's api.py registers its viewsets on the one router.
 autodiscover_modules("api")
 
+# The Django admin bypasses restrict(): superusers only. Everyone else uses the scoped pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 urlpatterns = [
     path("", include("xiangcun.core.urls")),
     path("healthz", healthz, name="healthz"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -17,9 +18,15 @@ from xiangcun.regions.models import Region
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Wrong user name or password. After 5 failures the account is locked for 15 minutes."),
+        "invalid_login": _("Wrong user name or password. After %(limit)d failures the account is locked for "
+                           "%(minutes)d minutes."),
         "inactive": _("This account is disabled. Ask your administrator."),
     }
+
+    def get_invalid_login_error(self):
+        return ValidationError(self.error_messages["invalid_login"] % {
+            "limit": settings.AXES_FAILURE_LIMIT, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+            code="invalid_login")
 
 
 class PhoneField(forms.CharField):

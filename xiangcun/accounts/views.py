@@ -6,6 +6,7 @@ import csv
 from io import StringIO
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
@@ -46,7 +47,8 @@ class LogoutView(auth_views.LogoutView):
 def locked_out(request, credentials=None, *args, **kwargs):
     """What django-axes shows on the login page when the user name is locked."""
     message = _("Too many failed logins: this account is locked for %(minutes)d minutes. "
-                "Try again later or ask the security administrator to unlock it.") % {"minutes": 15}
+                "Try again later or ask the security administrator to unlock it.") % {
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 

@@ -2,7 +2,7 @@
 
 Every viewset of every app derives from ``ScopedViewSet`` (or ``ScopedReadOnlyViewSet``) and is
 registered on ``router``; ``get_queryset`` calls ``restrict()``, so a record outside the caller's
-regions answers 404. Viewsets that hold no region-owned rows say why in ``scope_exempt``.
+regions answers 404.
 """
 
 from __future__ import annotations

@@ -19,8 +19,7 @@ def _fernet() -> MultiFernet:
 
 @cache
 def _hmac_key() -> bytes:
-    # Derived from the first encryption key so one secret travels with the data; rotation re-indexes.
-    return hashlib.sha256(b"xiangcun-lookup:" + settings.FIELD_ENCRYPTION_KEYS[-1].encode()).digest()
+    return hashlib.sha256(b"xiangcun-lookup:" + settings.FIELD_LOOKUP_KEY.encode()).digest()
 
 
 def encrypt(value: str) -> str:

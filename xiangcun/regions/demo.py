@@ -108,9 +108,12 @@ def _clustered_points(area: BaseGeometry, centre: np.ndarray, count: int, rng: n
         tries += 1
         if tries % 500 == 0:
             spacing *= 0.8  # a narrow cell: accept closer neighbours rather than loop forever
-        candidate = rng.normal(centre, spread)
-        if not area.contains(Point(candidate)):
-            continue
+        if tries > 2000:
+            candidate = _points_inside(area, 1, rng)[0]  # the centre lies far off: draw from the area itself
+        else:
+            candidate = rng.normal(centre, spread)
+            if not area.contains(Point(candidate)):
+                continue
         if all(np.hypot(*(candidate - other)) >= spacing for other in points):
             points.append(candidate)
     return np.array(points)

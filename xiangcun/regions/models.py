@@ -22,12 +22,7 @@ class RegionQuerySet(ScopedQuerySet):
 
     def top_level(self) -> RegionQuerySet:
         """The highest regions of this queryset: those whose parent is not in it."""
-        codes = list(self.order_by("code").values_list("code", flat=True)[:5000])
-        tops: list[str] = []
-        for code in codes:
-            if not any(code.startswith(top) for top in tops):
-                tops.append(code)
-        return self.filter(code__in=tops).order_by("code")
+        return self.exclude(parent__in=self.values("pk")).order_by("code")
 
 
 class Region(TimeStampedModel):

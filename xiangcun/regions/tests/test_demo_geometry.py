@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, Polygon, shape
 from shapely.ops import unary_union
 
 from xiangcun.regions.choices import Level
-from xiangcun.regions.demo import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LNG, county_outline, seed_demo_geometry
+from xiangcun.regions.demo import (
+    KM_PER_DEGREE_LAT,
+    KM_PER_DEGREE_LNG,
+    _voronoi_cells,
+    county_outline,
+    seed_demo_geometry,
+)
 from xiangcun.regions.importing import load_units
 from xiangcun.regions.models import Grid, Region
 from xiangcun.regions.services import region_import_tree
@@ -58,6 +65,22 @@ def test_each_township_is_the_union_of_its_villages(demo):
         assert outline.is_valid and township.centroid_lat is not None
         assert outline.area == pytest.approx(sum(cell.area for cell in mine), rel=0.01)
         assert all(outline.buffer(1e-5).contains(cell) for cell in mine)
+
+
+def test_each_township_is_one_piece_without_holes(demo):
+    # Villages were matched to the wrong cells if a township came out scattered over the county.
+    for township in outlines(Level.TOWNSHIP).values():
+        assert township.boundary["type"] == "Polygon", township.code
+        assert len(township.boundary["coordinates"]) == 1, township.code
+
+
+def test_each_voronoi_cell_is_matched_to_its_own_point():
+    points = np.random.default_rng(1).uniform(0, 10, (60, 2))
+    clip = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
+
+    cells = _voronoi_cells(points, clip)
+
+    assert all(cell.contains(Point(x, y)) for cell, (x, y) in zip(cells, points, strict=True))
 
 
 def test_every_village_has_two_to_four_grids_inside_it(demo):
