@@ -37,14 +37,19 @@ def breadcrumb_for_request(request) -> dict:
     trail: list[Region] = []
     choices: list[Region] = []
     if region is not None:
-        ancestors = region.ancestors()
-        visible_codes = set(visible.filter(code__in=[a.code for a in ancestors]).values_list("code", flat=True))
-        trail = [a for a in ancestors if a.code in visible_codes] + [region]
+        trail = [*visible_ancestors(region, visible), region]
         if region.level < Level.VILLAGE:
             choices = list(visible.filter(parent=region, enabled=True).only("code", "name", "short_name")[:300])
     result = {"breadcrumb": trail, "breadcrumb_choices": choices, "breadcrumb_roots": user_root_regions(request.user)}
     request._breadcrumb = result
     return result
+
+
+def visible_ancestors(region: Region, visible) -> list[Region]:
+    """The ancestors of ``region`` that lie inside ``visible`` (a restricted queryset), top first."""
+    ancestors = region.ancestors()
+    codes = set(visible.filter(code__in=[a.code for a in ancestors]).values_list("code", flat=True))
+    return [a for a in ancestors if a.code in codes]
 
 
 def children_with_counts(region: Region, queryset) -> list[Region]:

@@ -38,7 +38,7 @@ class RegionDetailView(ScopedDetailView):
             children=selectors.children_with_counts(region, visible),
             counts=selectors.region_counts(region),
             grids=Grid.objects.restrict(self.request.user, "view").filter(village=region).prefetch_related("workers"),
-            ancestors=[a for a in region.ancestors() if visible.filter(pk=a.pk).exists()],
+            ancestors=selectors.visible_ancestors(region, visible),
             **kwargs,
         )
 
