@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "xiangcun.core",
     "xiangcun.regions",
     "xiangcun.accounts",
+    "xiangcun.households",
     "xiangcun.dashboard",
 ]
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, routers, serializers, viewsets
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions, routers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xiangcun.core.drf import ACTION_BY_METHOD
 from xiangcun.core.errors import ServiceError
+from xiangcun.core.services import holds_county_level
 
 router = routers.DefaultRouter()
 
@@ -54,7 +56,7 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class ServiceWritesMixin:
     """Writes go through the app's services: subclasses implement ``create_object`` and friends."""
 
     def perform_create(self, serializer):
@@ -76,6 +78,32 @@ class ScopedViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def delete_object(self, *, actor, instance):
         raise exceptions.MethodNotAllowed("DELETE")
+
+
+class ScopedViewSet(ScopedViewSetMixin, ServiceWritesMixin, viewsets.ModelViewSet):
+    """A region-owned model: reads through ``restrict()``, writes through the app's services."""
+
+
+class ConfigPermission(permissions.BasePermission):
+    """Reference data: every signed-in user reads it; writing needs the model permission held for a
+    whole county (or more), so a village cadre cannot change the county's tables."""
+
+    message = _("Only county-level staff may change the county's configuration.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        action = ACTION_BY_METHOD[request.method]
+        return holds_county_level(user, view.queryset.model, action)
+
+
+class ConfigViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+    """County configuration (tags, categories, rules): not region-owned, so not walked for scope."""
+
+    permission_classes = [ConfigPermission]
 
 
 class ScopedRelatedMixin:

@@ -27,3 +27,18 @@ def verify_saved_in_scope(actor, instance: models.Model, action: str) -> None:
     model = type(instance)
     if not model._default_manager.restrict(actor, action).filter(pk=instance.pk).exists():
         raise OutOfScope(_("The record would lie outside your jurisdiction; nothing was saved."))
+
+
+def holds_county_level(actor, model: type[models.Model], action: str) -> bool:
+    """Whether the actor holds the permission for a whole county or more (config tables, county steps)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    scope = user_scope(actor, permission_name(model, action))
+    return scope.everything or any(len(code) <= 6 for code in scope.codes)
+
+
+def require_county_level(actor, model: type[models.Model], action: str) -> None:
+    """Refuse a change to county configuration by someone who holds the permission only for a village or township."""
+    if not holds_county_level(actor, model, action):
+        raise ServiceError(_("Only county-level staff may change the county's configuration."),
+                           code="county_level_required", status=403)

@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.module_loading import autodiscover_modules
 
-from xiangcun.core.api import router
+from xiangcun.core.api import ConfigViewSet, ScopedViewSetMixin, router
 from xiangcun.core.scoping import permission_name
 from xiangcun.core.testing import SCOPE_FACTORIES, VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from xiangcun.core.views import ScopedDetailView, ScopedListView
@@ -29,7 +29,13 @@ SEES = {
 
 
 def api_routes() -> list[tuple[str, type]]:
-    return [(basename, viewset) for _prefix, viewset, basename in router.registry]
+    return [(basename, viewset) for _prefix, viewset, basename in router.registry
+            if issubclass(viewset, ScopedViewSetMixin)]
+
+
+def test_every_api_route_is_scoped_or_declared_configuration():
+    for _prefix, viewset, basename in router.registry:
+        assert issubclass(viewset, ScopedViewSetMixin | ConfigViewSet), f"{basename} is neither scoped nor config"
 
 
 def html_views() -> list[tuple[str, type, URLPattern]]:

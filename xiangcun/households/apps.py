@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HouseholdsConfig(AppConfig):
+    name = "xiangcun.households"
+    label = "households"
+    verbose_name = _("Households")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from xiangcun.households import models
+
+        personal = {"exclude_fields": ["updated_at", "id_number_hash", "phone_hash", "health_hash"],
+                    "mask_fields": ["id_number", "phone", "health", "disability_grade", "health_notes"]}
+        auditlog.register(models.Household, exclude_fields=["updated_at", "phone_hash"], mask_fields=["phone"],
+                          m2m_fields={"tags"})
+        auditlog.register(models.Person, **personal)
+        for model in (models.House, models.LandParcel, models.LivestockHolding, models.IncomeRecord,
+                      models.Employment, models.RiskClue, models.MonitoringCase, models.NoticeObjection,
+                      models.AssistanceMeasure, models.LowIncomeRegistration, models.HouseholdTag,
+                      models.LowIncomeCategory, models.MonitoringLine, models.IncomeRule):
+            auditlog.register(model, exclude_fields=["updated_at"])

@@ -1,0 +1,240 @@
+"""Choices of the household registry (户情) and the 防返贫 monitoring workflow."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HouseholdStatus(models.TextChoices):
+    ACTIVE = "active", _("registered")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class Relation(models.TextChoices):
+    """与户主关系."""
+
+    HEAD = "head", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    CHILD_IN_LAW = "child_in_law", _("child-in-law")
+    GRANDCHILD = "grandchild", _("grandchild")
+    PARENT = "parent", _("parent")
+    GRANDPARENT = "grandparent", _("grandparent")
+    SIBLING = "sibling", _("sibling")
+    OTHER = "other", _("other relative")
+
+
+class Ethnicity(models.TextChoices):
+    HAN = "han", _("Han")
+    TIBETAN = "tibetan", _("Tibetan")
+    HUI = "hui", _("Hui")
+    OTHER = "other", _("other ethnicity")
+
+
+class Education(models.TextChoices):
+    PRESCHOOL = "preschool", _("pre-school")
+    ILLITERATE = "illiterate", _("illiterate or semi-literate")
+    PRIMARY = "primary", _("primary school")
+    JUNIOR = "junior", _("junior middle school")
+    SENIOR = "senior", _("senior middle school")
+    VOCATIONAL = "vocational", _("vocational school")
+    COLLEGE = "college", _("college")
+    BACHELOR = "bachelor", _("bachelor or above")
+
+
+class Health(models.TextChoices):
+    HEALTHY = "healthy", _("healthy")
+    CHRONIC = "chronic", _("long-term chronic illness")
+    SERIOUS = "serious", _("serious illness")
+    DISABLED = "disabled", _("disabled")
+
+
+class DisabilityGrade(models.IntegerChoices):
+    ONE = 1, _("grade 1")
+    TWO = 2, _("grade 2")
+    THREE = 3, _("grade 3")
+    FOUR = 4, _("grade 4")
+
+
+class LabourAbility(models.TextChoices):
+    NORMAL = "normal", _("ordinary labour force")
+    WEAK = "weak", _("weak labour force")
+    LOST = "lost", _("lost labour ability")
+    NONE = "none", _("no labour force")
+
+
+class PersonStatus(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    MOVED_OUT = "moved_out", _("moved out")
+    DECEASED = "deceased", _("deceased")
+
+
+class PersonEventKind(models.TextChoices):
+    """Dated events of a household's membership: nothing is edited away."""
+
+    REGISTERED = "registered", _("registered")
+    BORN = "born", _("born")
+    MOVED_IN = "moved_in", _("moved in")
+    MOVED_OUT = "moved_out", _("moved out")
+    DIED = "died", _("died")
+    SPLIT = "split", _("household split")
+    MERGED = "merged", _("households merged")
+    HEAD_CHANGED = "head_changed", _("head of household changed")
+
+
+class HouseStructure(models.TextChoices):
+    STEEL_CONCRETE = "steel_concrete", _("reinforced concrete")
+    BRICK_CONCRETE = "brick_concrete", _("brick and concrete")
+    BRICK_WOOD = "brick_wood", _("brick and wood")
+    EARTH_WOOD = "earth_wood", _("earth and wood")
+    STONE_WOOD = "stone_wood", _("stone and wood")
+    OTHER = "other", _("other structure")
+
+
+class SafetyRating(models.TextChoices):
+    """住房安全等级 A–D; C and D are 危房."""
+
+    A = "A", _("A (safe)")
+    B = "B", _("B (basically safe)")
+    C = "C", _("C (partly dangerous)")
+    D = "D", _("D (dangerous)")
+
+
+DANGEROUS_RATINGS = (SafetyRating.C, SafetyRating.D)
+
+
+class LandType(models.TextChoices):
+    CULTIVATED = "cultivated", _("cultivated land")
+    FOREST = "forest", _("forest land")
+    GARDEN = "garden", _("garden land")
+    HOMESTEAD = "homestead", _("homestead")
+    GRASSLAND = "grassland", _("grassland")
+    OTHER = "other", _("other land")
+
+
+class Livestock(models.TextChoices):
+    BLACK_PIG = "black_pig", _("black native pig")
+    TIBETAN_CHICKEN = "tibetan_chicken", _("Tibetan chicken")
+    CATTLE = "cattle", _("cattle")
+    YAK = "yak", _("yak")
+    SHEEP = "sheep", _("sheep")
+    GOAT = "goat", _("goat")
+    BEE = "bee", _("bee colonies")
+    OTHER = "other", _("other livestock")
+
+
+class RuleKind(models.TextChoices):
+    """收入测算 rule kinds: what the rule multiplies."""
+
+    CROP = "crop", _("per mu of a crop")
+    LIVESTOCK = "livestock", _("per head of livestock")
+    WORK = "work", _("per month of work")
+
+
+class WorkPlace(models.TextChoices):
+    """Where a person works, seen from the home county."""
+
+    IN_COUNTY = "in_county", _("inside the county")
+    IN_PROVINCE = "in_province", _("outside the county, inside the province")
+    OUT_PROVINCE = "out_province", _("outside the province")
+
+
+class Industry(models.TextChoices):
+    CONSTRUCTION = "construction", _("construction")
+    MANUFACTURING = "manufacturing", _("manufacturing")
+    SERVICES = "services", _("services")
+    CATERING = "catering", _("catering and lodging")
+    TRANSPORT = "transport", _("transport and logistics")
+    AGRICULTURE = "agriculture", _("agriculture")
+    MINING = "mining", _("mining")
+    PUBLIC_WELFARE = "public_welfare", _("public-welfare post")
+    OTHER = "other", _("other industry")
+
+
+class CollectionMethod(models.TextChoices):
+    SELF_REPORT = "self_report", _("reported by the person")
+    GRID_WORKER = "grid_worker", _("recorded by a grid worker")
+    IMPORT = "import", _("imported from Excel")
+    DEPARTMENT = "department", _("department data")
+
+
+class ClueSource(models.TextChoices):
+    """Where a 风险线索 comes from."""
+
+    SYSTEM = "system", _("early warning")
+    SELF_DECLARATION = "self_declaration", _("household's own declaration")
+    CADRE_CHECK = "cadre_check", _("cadre's check")
+    DEPARTMENT = "department", _("department data")
+
+
+class RiskSignal(models.TextChoices):
+    BELOW_LINE = "below_line", _("income below the monitoring line")
+    NEAR_LINE = "near_line", _("income near the monitoring line")
+    INCOME_DROP = "income_drop", _("sharp drop in income")
+    SERIOUS_ILLNESS = "serious_illness", _("serious illness")
+    NEW_DISABILITY = "new_disability", _("new disability")
+    DISASTER = "disaster", _("natural disaster or accident")
+    LARGE_EXPENSE = "large_expense", _("large sudden expense")
+    LOST_WORK = "lost_work", _("loss of work")
+    DANGEROUS_HOUSE = "dangerous_house", _("dangerous house")
+    OTHER = "other", _("other difficulty")
+
+
+class ClueStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    IN_CASE = "in_case", _("under verification")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class CaseKind(models.TextChoices):
+    INCLUSION = "inclusion", _("inclusion in monitoring")
+    ELIMINATION = "elimination", _("risk elimination")
+
+
+class CaseState(models.TextChoices):
+    """States of a monitoring case (防返贫 workflow); see workflow.py for the transitions."""
+
+    CLUE = "clue", _("risk clue")
+    VERIFYING = "verifying", _("home verification")
+    COMPARING = "comparing", _("information comparison")
+    DELIBERATION = "deliberation", _("village democratic review")
+    NOTICE = "notice", _("public notice")
+    NOTICE_PAUSED = "notice_paused", _("notice paused for recheck")
+    TOWNSHIP_REVIEW = "township_review", _("township review")
+    COUNTY_REVIEW = "county_review", _("county approval")
+    ASSISTING = "assisting", _("assistance")
+    ELIMINATED = "eliminated", _("risk eliminated")
+    REJECTED = "rejected", _("not included")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    UPHELD = "upheld", _("upheld")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class MeasureKind(models.TextChoices):
+    """帮扶措施 types."""
+
+    INDUSTRY = "industry", _("industry support")
+    EMPLOYMENT = "employment", _("employment support")
+    PUBLIC_POST = "public_post", _("public-welfare post")
+    MICROCREDIT = "microcredit", _("micro-credit")
+    EDUCATION = "education", _("education support")
+    HEALTH = "health", _("health support")
+    HOUSING = "housing", _("housing safety")
+    SOCIAL_SECURITY = "social_security", _("social assistance")
+    CONSUMPTION = "consumption", _("consumption support")
+    OTHER = "other", _("other measure")
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACTIVE = "active", _("in progress")
+    DONE = "done", _("completed")
