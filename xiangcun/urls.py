@@ -22,6 +22,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("xiangcun.accounts.urls")),
     path("regions/", include("xiangcun.regions.urls")),
+    path("households/", include("xiangcun.households.urls")),
+    path("m/households/", include("xiangcun.households.mobile_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
