@@ -24,3 +24,7 @@ class HouseholdsConfig(AppConfig):
                       models.AssistanceMeasure, models.LowIncomeRegistration, models.HouseholdTag,
                       models.LowIncomeCategory, models.MonitoringLine, models.IncomeRule):
             auditlog.register(model, exclude_fields=["updated_at"])
+
+        from xiangcun.households import sections
+
+        sections.register()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 (the areas add their pages below)
+from django.urls import path
+
+from xiangcun.households.views import registry
 
 app_name = "households_mobile"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", registry.MobileHouseholdCreateView.as_view(), name="household-create"),
+]
