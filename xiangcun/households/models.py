@@ -446,6 +446,10 @@ class Employment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person} {self.destination_province}{self.destination_city} {self.start_date}"
 
+    def get_absolute_url(self) -> str:
+        """The job in its household's dossier (the employment section)."""
+        return f"{self.person.household.get_absolute_url()}#employment-{self.pk}"
+
     def months_in(self, year: int) -> int:
         """Whole or started months of this job that fall in ``year`` (a job ending mid-month counts it)."""
         start = max(self.start_date, date(year, 1, 1))
