@@ -14,10 +14,11 @@ class HouseholdsConfig(AppConfig):
 
         from xiangcun.households import models
 
-        personal = {"exclude_fields": ["updated_at", "id_number_hash", "phone_hash", "health_hash"],
-                    "mask_fields": ["id_number", "phone", "health", "disability_grade", "health_notes"]}
-        auditlog.register(models.Household, exclude_fields=["updated_at", "phone_hash"], mask_fields=["phone"],
-                          m2m_fields={"tags"})
+        # auditlog's masking keeps half of a value in clear: encrypted fields stay out of the change log,
+        # their keyed hashes (which change with them) show that they changed without showing them.
+        personal = {"exclude_fields": ["updated_at", "id_number", "phone", "health", "disability_grade",
+                                       "health_notes"]}
+        auditlog.register(models.Household, exclude_fields=["updated_at", "phone"], m2m_fields={"tags"})
         auditlog.register(models.Person, **personal)
         for model in (models.House, models.LandParcel, models.LivestockHolding, models.IncomeRecord,
                       models.Employment, models.RiskClue, models.MonitoringCase, models.NoticeObjection,
