@@ -10,8 +10,8 @@ put into words when shown, so the page speaks the reader's language):
 - ``income_drop``: per-capita income fell by at least the line's ``drop_percent`` against the year before.
 - ``serious_illness``: a registered member whose health is "serious illness" (through the keyed hash).
 - ``new_disability``: a registered member now "disabled" whose health was set in the last
-  ``NEW_DISABILITY_DAYS`` days, according to the change log (django-auditlog records that the field
-  changed, masked). Members imported in bulk have no log entry: an import is the baseline, not news.
+  ``NEW_DISABILITY_DAYS`` days, according to the change log (django-auditlog records that the keyed
+  hash of the health field changed; the value itself stays out of the log). Members imported in bulk have no log entry: an import is the baseline, not news.
 - ``disaster``, ``large_expense``, ``lost_work`` and the other reported risks: open clues (风险线索, not
   dismissed) reported or occurred in the last ``CLUE_DAYS`` days.
 - ``dangerous_house``: a house rated C or D.
@@ -168,7 +168,7 @@ def collect_figures(households: dict[int, Figures], *, on: date, scope: Q) -> No
     if disabled:
         since = timezone.now() - timedelta(days=NEW_DISABILITY_DAYS)
         changed = (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person),
-                                           timestamp__gte=since, changes__has_key="health")
+                                           timestamp__gte=since, changes__has_key="health_hash")
                    .values_list("object_pk", flat=True).distinct())
         for object_pk in changed:
             household_id = disabled.get(int(object_pk)) if str(object_pk).isdigit() else None
