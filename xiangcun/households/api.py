@@ -247,3 +247,6 @@ router.register("person-events", PersonEventViewSet, basename="personevent")
 router.register("houses", HouseViewSet, basename="house")
 router.register("land-parcels", ParcelViewSet, basename="landparcel")
 router.register("livestock", LivestockViewSet, basename="livestockholding")
+
+# --- income and 务工 (helper "income"): IncomeRecord, Employment, IncomeRule, in income_api.py --------------
+from xiangcun.households import income_api  # noqa: E402, F401  (registers its viewsets on the router)

@@ -13,7 +13,7 @@ from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.scoping import prefix_q
 from xiangcun.core.validators import normalize_phone
 from xiangcun.households import choices
-from xiangcun.households.models import Employment, Household, HouseholdTag, Person
+from xiangcun.households.models import Employment, Household, HouseholdTag, IncomeRecord, Person
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^1[3-9]\d{9}$")
@@ -163,3 +163,18 @@ class EmploymentFilterSet(django_filters.FilterSet):
         if not match or not 1 <= int(match.group(2)) <= 12:
             return queryset.none()
         return queryset.filter(active_in(*month_bounds(int(match.group(1)), int(match.group(2)))))
+
+
+class IncomeRecordFilterSet(django_filters.FilterSet):
+    household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
+    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    per_capita_below = django_filters.NumberFilter(field_name="per_capita", lookup_expr="lt",
+                                                   label=_("Per-capita net income below"))
+
+    class Meta:
+        model = IncomeRecord
+        fields = ["household", "region", "year", "per_capita_below"]
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(prefix_q("household__region__code", value)) if value.isdigit() else queryset.none()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
+from xiangcun.households.views import employment as employment_views
+from xiangcun.households.views import imports as import_views
+from xiangcun.households.views import income as income_views
 from xiangcun.households.views import registry
 
 app_name = "households"
@@ -27,4 +30,16 @@ urlpatterns = [
     path("persons/<uuid:uuid>/edit/", registry.PersonEditView.as_view(), name="person-edit"),
     path("persons/<uuid:uuid>/leave/", registry.PersonLeaveView.as_view(), name="person-leave"),
     path("persons/<uuid:uuid>/reveal/", registry.PersonRevealView.as_view(), name="person-reveal"),
+    # income and 务工 (helper "income")
+    path("income/check/", income_views.IncomeCheckView.as_view(), name="income-check"),
+    path("income/rules/", income_views.IncomeRulesView.as_view(), name="income-rules"),
+    path("<uuid:uuid>/income/", income_views.IncomeRecordEditView.as_view(), name="income-record"),
+    path("employment/", employment_views.EmploymentListView.as_view(), name="employment-list"),
+    path("employment/summary/", employment_views.EmploymentSummaryView.as_view(), name="employment-summary"),
+    path("employment/labour-subsidy/", employment_views.LabourSubsidyView.as_view(), name="labour-subsidy"),
+    # Excel import and export (helper "import")
+    path("import/", import_views.ImportView.as_view(), name="import"),
+    path("import/templates/<str:kind>.xlsx", import_views.ImportTemplateView.as_view(), name="import-template"),
+    path("import/jobs/<uuid:uuid>/", import_views.ImportJobView.as_view(), name="import-job"),
+    path("export/", import_views.ExportView.as_view(), name="export"),
 ]
