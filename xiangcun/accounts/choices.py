@@ -22,6 +22,7 @@ class SecurityEventKind(models.TextChoices):
     ROLE_REVOKED = "role_revoked", _("role revoked")
     PERSONAL_DATA_REVEALED = "personal_data_revealed", _("personal data revealed")
     AUDIT_EXPORTED = "audit_exported", _("audit log exported")
+    DATA_EXPORTED = "data_exported", _("data exported")
 
 
 class SecurityEventResult(models.TextChoices):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +85,68 @@ class SystemSetting(models.Model):
     @classmethod
     def put(cls, key: str, value) -> None:
         cls.objects.update_or_create(key=key, defaults={"value": value})
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """A job is seen by the person who uploaded the file, and by superusers; by nobody else."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self if user.is_superuser else self.filter(created_by=user)
+
+
+class ImportJob(models.Model):
+    """导入任务 — one uploaded Excel file on its way through validation and writing, with its per-row report.
+
+    Long imports run in the background (Huey); the page polls ``processed`` / ``total``. The uploaded file
+    is kept under ``MEDIA_ROOT/imports/`` until the job finishes, then deleted.
+    """
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("Import nothing if any row fails")
+        VALID_ONLY = "valid", _("Import only the valid rows")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=200)
+    stored_file = models.CharField(max_length=300, blank=True, editable=False)
+    language = models.CharField(max_length=10, blank=True, editable=False)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED,
+                              db_index=True)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    valid_count = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("records written"), default=0)
+    report = models.JSONField(_("report"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else (100 if self.finished else 0)
