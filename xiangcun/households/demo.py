@@ -23,7 +23,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import shapely
@@ -33,11 +33,9 @@ from shapely.geometry import Point, shape
 from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.scoping import prefix_q
 from xiangcun.core.validators import id_check_digit
-from xiangcun.households import choices
+from xiangcun.households import choices, demo_cases
 from xiangcun.households import demo_names as names
 from xiangcun.households.models import (
-    AssistanceMeasure,
-    CaseEvent,
     Employment,
     House,
     Household,
@@ -48,11 +46,9 @@ from xiangcun.households.models import (
     LivestockHolding,
     LowIncomeCategory,
     LowIncomeRegistration,
-    MonitoringCase,
     MonitoringLine,
     Person,
     PersonEvent,
-    RiskClue,
 )
 from xiangcun.households.reference import load_reference
 from xiangcun.regions.choices import Level
@@ -67,18 +63,7 @@ DEFAULT_CENTRE = (104.37, 33.78)  # (lng, lat) of the synthetic county (regions/
 M_PER_DEGREE = 111_320.0
 C = choices
 # Household shapes: kind -> weight (percent). Sizes average about four persons.
-SHAPES = {"elder_alone": 9, "elder_couple": 10, "single": 4, "nuclear": 30, "three_generations": 35, "grown": 12}
-CASE_PATH = (  # (action, from, to, comment) of an inclusion case from the clue to assistance
-    ("open", "", C.CaseState.CLUE, "预警：家庭收入接近监测线"),
-    ("verify", C.CaseState.CLUE, C.CaseState.VERIFYING, "入户核实家庭成员、收入和刚性支出"),
-    ("compare", C.CaseState.VERIFYING, C.CaseState.COMPARING, "已签署授权承诺书，提交部门信息比对"),
-    ("deliberate", C.CaseState.COMPARING, C.CaseState.DELIBERATION, "比对无异常，提交村民代表会议评议"),
-    ("publish_notice", C.CaseState.DELIBERATION, C.CaseState.NOTICE, "评议通过，村内公示"),
-    ("submit_township", C.CaseState.NOTICE, C.CaseState.TOWNSHIP_REVIEW, "公示期满无异议"),
-    ("approve_township", C.CaseState.TOWNSHIP_REVIEW, C.CaseState.COUNTY_REVIEW, "乡镇审核同意"),
-    ("approve_county", C.CaseState.COUNTY_REVIEW, C.CaseState.ASSISTING, "县级审定，纳入监测，落实帮扶"),
-    ("eliminate", C.CaseState.ASSISTING, C.CaseState.ELIMINATED, "收入持续稳定高于监测线，风险消除"),
-)
+SHAPES = {"elder_alone": 8, "elder_couple": 9, "single": 3, "nuclear": 29, "three_generations": 39, "grown": 12}
 
 
 def _weighted(rng: random.Random, table: dict[str, float]) -> str:
@@ -230,7 +215,7 @@ class _Generator:
     def _health(self, age: int) -> tuple[str, str, str]:
         rng, roll = self.rng, self.rng.random()
         serious = 0.004 + 0.015 * (age > 45) + 0.025 * (age > 65)
-        disabled = serious + 0.018 + 0.02 * (age > 60)
+        disabled = serious + 0.014 + 0.015 * (age > 60)
         chronic = disabled + 0.02 + 0.14 * (age > 45) + 0.18 * (age > 65)
         if roll < serious:
             return C.Health.SERIOUS, "", rng.choice(names.SERIOUS)
@@ -311,8 +296,8 @@ class _Generator:
                          surname=self._surname(other))
 
         def children(parent_age: int, count: int, relation: str, oldest: int) -> None:
-            for _child in range(count):
-                age = rng.randint(0, max(0, min(oldest, parent_age - 20)))
+            for _child in range(count):  # born when the parent was 20 to 38
+                age = rng.randint(max(0, min(oldest, parent_age - 38)), max(0, min(oldest, parent_age - 20)))
                 self._person(draft, age=age, sex=rng.choice((M, F)), relation=relation, ethnicity=ethnicity,
                              surname=surname if ethnicity != C.Ethnicity.TIBETAN or rng.random() < 0.5 else None)
 
@@ -330,7 +315,7 @@ class _Generator:
             age = rng.randint(28, 52)
             self._person(draft, age=age, sex=M, relation=R.HEAD, ethnicity=ethnicity, surname=surname)
             spouse(age)
-            children(age, rng.choices((1, 2, 3), (35, 45, 20))[0], R.CHILD, 17)
+            children(age, rng.choices((1, 2, 3), (40, 45, 15))[0], R.CHILD, 17)
             if rng.random() < 0.2:
                 self._person(draft, age=min(95, age + rng.randint(24, 32)), sex=rng.choice((M, F)), relation=R.PARENT,
                              ethnicity=ethnicity, surname=surname)
@@ -344,7 +329,7 @@ class _Generator:
             other = spouse_ethnicity()
             self._person(draft, age=max(19, son_age - rng.randint(0, 4)), sex=F, relation=R.CHILD_IN_LAW,
                          ethnicity=other, surname=self._surname(other))
-            children(son_age, rng.choices((1, 2, 3), (35, 45, 20))[0], R.GRANDCHILD, 15)
+            children(son_age, rng.choices((0, 1, 2, 3), (10, 40, 40, 10))[0], R.GRANDCHILD, 15)
         else:  # grown: a couple and their unmarried grown-up children
             age = rng.randint(45, 62)
             self._person(draft, age=age, sex=M, relation=R.HEAD, ethnicity=ethnicity, surname=surname)
@@ -472,7 +457,7 @@ class _Generator:
         ill = any(p.health == C.Health.SERIOUS for p in members)
         workers = sum(1 for p in members if p.labour_ability == C.LabourAbility.NORMAL)
         vulnerable = alone or disabled or ill or workers == 0
-        share = 0.42 if draft.village.alpine else 0.24
+        share = 0.38 if draft.village.alpine else 0.21
         if rng.random() < share + (0.12 if vulnerable else 0.0):
             draft.tags.add("tuopin")
         if alone:
@@ -488,12 +473,12 @@ class _Generator:
         if "tekun" not in draft.tags and rng.random() < (0.22 if (alone or ill) else 0.3 if disabled else 0.008):
             draft.tags.add("dibao")
         roll = rng.random()
-        if roll < (0.12 if vulnerable else 0.012):
+        if roll < (0.09 if vulnerable else 0.012):
             draft.band = "monitored"
             draft.tags.add("jiance")
-        elif roll < (0.15 if vulnerable else 0.04):
+        elif roll < (0.12 if vulnerable else 0.04):
             draft.band = "near"
-        elif roll < (0.17 if vulnerable else 0.052):
+        elif roll < (0.14 if vulnerable else 0.052):
             draft.band = "drop"
         elif "tuopin" in draft.tags and rng.random() < 0.04:
             draft.band = "ended"  # once monitored, risk eliminated since
@@ -587,20 +572,6 @@ class _Generator:
 
 # --- writing ------------------------------------------------------------------------------------------------
 
-def ensure_configuration(county: Region) -> dict[str, int]:
-    """The demo monitoring lines of the province and income rules of the county (kept if they exist)."""
-    for year, amount in names.MONITORING_LINES.items():
-        MonitoringLine.objects.get_or_create(province_code=county.code[:2], year=year,
-                                             defaults={"amount": Decimal(amount)})
-    for kind, item, unit_yield, price, income, cost, note in names.INCOME_RULES:
-        IncomeRule.objects.get_or_create(county_code=county.code[:6], kind=kind, item=item, defaults={
-            "unit_yield": None if unit_yield is None else Decimal(str(unit_yield)),
-            "unit_price": None if price is None else Decimal(str(price)),
-            "unit_income": None if income is None else Decimal(income), "unit_cost": Decimal(cost),
-            "notes": f"demo value: {note}"})
-    return {"monitoring_lines": len(names.MONITORING_LINES), "income_rules": len(names.INCOME_RULES)}
-
-
 def _write(drafts: list[_Draft], generator: _Generator, categories: dict[str, LowIncomeCategory]) -> dict[str, int]:
     Household.objects.bulk_create([d.household for d in drafts])
     persons = [p for d in drafts for p in d.members]
@@ -627,74 +598,6 @@ def _write(drafts: list[_Draft], generator: _Generator, categories: dict[str, Lo
             **{model._meta.model_name: len(objects) for model, objects in rows.items()}}
 
 
-def _cases(generator: _Generator, categories: dict[str, LowIncomeCategory], limit: int) -> int:
-    """A few monitoring cases in every state, with their timelines, measures and clues."""
-    rng, S = generator.rng, C.CaseState
-    plans: list[tuple[Household, int, str]] = []  # (household, steps along CASE_PATH, end state)
-    for household in generator.case_candidates["monitored"][: limit]:
-        plans.append((household, 8, S.ASSISTING))
-    in_progress = (S.CLUE, S.VERIFYING, S.COMPARING, S.DELIBERATION, S.NOTICE, S.NOTICE_PAUSED,
-                   S.TOWNSHIP_REVIEW, S.COUNTY_REVIEW)
-    for index, household in enumerate(generator.case_candidates["drop"][: limit]):
-        state = in_progress[index % len(in_progress)]
-        plans.append((household, 5 if state == S.NOTICE_PAUSED else [p[2] for p in CASE_PATH].index(state) + 1,
-                      state))
-    for household in generator.case_candidates["near"][: max(1, limit // 4)]:
-        plans.append((household, 3, S.REJECTED))
-    for household in generator.case_candidates["ended"][: max(1, limit // 3)]:
-        plans.append((household, 9, S.ELIMINATED))
-    users = generator.users
-    for household, steps, state in plans:
-        in_village_a = household.region.code == VILLAGER_VILLAGE
-        registered = LowIncomeRegistration.objects.filter(household=household, category__is_monitoring=True)
-        current = registered.select_related("category").first()
-        opened = datetime(2025, rng.randint(1, 10), rng.randint(1, 28), 9, tzinfo=UTC)
-        sudden = state in in_progress
-        case = MonitoringCase.objects.create(
-            uuid=uuid.UUID(int=rng.getrandbits(128), version=4), region=household.region, household=household,
-            category=categories["sudden"] if sudden or current is None else current.category, state=state,
-            summary="家庭成员患病、务工中断，人均纯收入低于上年三成以上" if sudden else "家庭收入接近防返贫监测线",
-            consent_signed_on=opened.date() + timedelta(days=3) if steps >= 3 else None,
-            comparison="民政、人社、医保、不动产、车辆信息比对无异常" if steps >= 4 else "",
-            deliberation="村民代表会议评议同意" if steps >= 5 else "",
-            notice_started_on=opened.date() + timedelta(days=20) if steps >= 5 else None,
-            notice_ends_on=opened.date() + timedelta(days=25) if steps >= 5 else None,
-            decided_on=opened.date() + timedelta(days=40) if steps >= 8 else None,
-            reason="经核实家庭收入高于监测线，不予纳入" if state == S.REJECTED else "",
-            opened_by=users.get("village_clerk_a") if in_village_a else None,
-        )
-        events, at = [], opened
-        path = list(CASE_PATH[: min(steps, 9)])
-        if state == S.REJECTED:
-            path = [*path[:2], ("reject", S.VERIFYING, S.REJECTED, "入户核实收入高于监测线，不予纳入")]
-        elif state == S.NOTICE_PAUSED:
-            path.append(("object", S.NOTICE, S.NOTICE_PAUSED, "公示期间收到异议，暂停公示复核"))
-        for action, before, after, comment in path:
-            actor = (users.get("county_admin") if action == "approve_county"
-                     else users.get("township_officer") if action == "approve_township" and household.region.code
-                     .startswith("623023103") else users.get("village_clerk_a") if in_village_a else None)
-            events.append(CaseEvent(case=case, action=action, from_state=before, to_state=after, actor=actor,
-                                    comment=comment))
-        CaseEvent.objects.bulk_create(events)
-        for event in events:  # ``at`` is auto_now_add: give the timeline its days afterwards
-            event.at, at = at, at + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 6))
-        CaseEvent.objects.bulk_update(events, ["at"])
-        MonitoringCase.objects.filter(pk=case.pk).update(created_at=opened)
-        if state in (S.ASSISTING, S.ELIMINATED):
-            for kind, text, amount in rng.sample(names.MEASURES, 2):
-                AssistanceMeasure.objects.create(
-                    case=case, kind=kind, description=text, start_date=case.decided_on or opened.date(),
-                    responsible_name=rng.choice(names.CADRES), amount=None if amount is None else Decimal(amount),
-                    status=C.MeasureStatus.DONE if state == S.ELIMINATED else C.MeasureStatus.ACTIVE)
-            registered.filter(case__isnull=True).update(case=case)
-        if sudden or state == S.REJECTED:
-            RiskClue.objects.create(household=household, source=C.ClueSource.SYSTEM, case=case,
-                                    signal=C.RiskSignal.INCOME_DROP if sudden else C.RiskSignal.NEAR_LINE,
-                                    occurred_on=opened.date(), status=C.ClueStatus.IN_CASE,
-                                    description=case.summary)
-    return len(plans)
-
-
 def seed_households(*, county: Region, count: int, seed: int,
                     progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Fill ``county`` with ``count`` synthetic households; returns how many rows of each kind were made.
@@ -706,7 +609,7 @@ def seed_households(*, county: Region, count: int, seed: int,
     if existing:
         return {"skipped": existing}
     load_reference(HouseholdTag, LowIncomeCategory)
-    counts: dict[str, int] = ensure_configuration(county)
+    counts: dict[str, int] = demo_cases.ensure_configuration(county)
     if count <= 0:
         return counts
     with transaction.atomic():
@@ -731,5 +634,6 @@ def seed_households(*, county: Region, count: int, seed: int,
                 progress(done, count)
         counts["tag_links"] = Household.tags.through.objects.filter(
             prefix_q("household__region__code", county.code)).count()
-        counts["cases"] = _cases(generator, categories, limit=max(4, count // 400))
+        counts["cases"] = demo_cases.seed_cases(rng=generator.rng, users=generator.users, categories=categories,
+                                                 candidates=generator.case_candidates, limit=max(4, count // 400))
     return counts

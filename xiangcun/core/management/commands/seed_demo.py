@@ -1,4 +1,4 @@
-"""`manage.py seed_demo --county 623023`: the county tree, synthetic geometry and grids, the personas."""
+"""`manage.py seed_demo --county 623023`: the county tree, synthetic geometry and grids, the personas, households."""
 
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same data")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password of every demo account")
         parser.add_argument("--data", default=str(DEMO_DATA), help="folder of division CSV files holding the county")
+        parser.add_argument("--households", type=int, default=5000,
+                            help="synthetic households to create (default 5000; 35000 is a full county; 0: none)")
 
-    def handle(self, *args, county: str, seed: int, password: str, data: str, verbosity: int = 1, **options) -> None:
+    def handle(self, *args, county: str, seed: int, password: str, data: str, households: int, verbosity: int = 1,
+               **options) -> None:
         started = time.monotonic()
         try:
             units = importing.load_units(Path(data), root=county)
@@ -44,9 +47,23 @@ class Command(BaseCommand):
                 if first_grid is not None:
                     first_grid.workers.add(grid_worker)
             SystemSetting.put("demo_loaded", {"county": county, "seed": seed})
+        seeded = self.seed_households(county, households, seed, verbosity)
         if verbosity:
             self.stdout.write(f"regions: {result.created} created, {result.updated} renamed, "
                               f"{result.unchanged} unchanged")
             self.stdout.write(f"geometry: {geometry}")
+            self.stdout.write(f"households: {seeded}")
             self.stdout.write(f"demo accounts (password {password}): " + ", ".join(p.username for p in PERSONAS))
             self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
+
+    def seed_households(self, county: str, count: int, seed: int, verbosity: int) -> dict:
+        """Synthetic households (households/demo.py), with a progress line every few thousand."""
+        from xiangcun.households.demo import seed_households
+
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            if verbosity and (done == total or done % 5000 == 0):
+                self.stdout.write(f"households: {done}/{total} ({time.monotonic() - started:.0f} s)")
+
+        return seed_households(county=Region.objects.get(code=county), count=count, seed=seed, progress=progress)
