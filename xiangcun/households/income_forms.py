@@ -137,7 +137,7 @@ class WorkQuestionnaireForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, members=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if members is not None and len(members) > 1:
-            self.fields["who"] = forms.ChoiceField(label=_("Who works there?"),
+            self.fields["who"] = forms.ChoiceField(label=_("Who works there?"), required=False,
                                                    choices=[(str(m.uuid), m.name) for m in members],
                                                    widget=forms.Select(attrs={"class": "form-select"}))
             self.order_fields(["who"])
