@@ -248,5 +248,7 @@ router.register("houses", HouseViewSet, basename="house")
 router.register("land-parcels", ParcelViewSet, basename="landparcel")
 router.register("livestock", LivestockViewSet, basename="livestockholding")
 
-# --- income and 务工 (helper "income"): IncomeRecord, Employment, IncomeRule, in income_api.py --------------
-from xiangcun.households import income_api  # noqa: E402, F401  (registers its viewsets on the router)
+# --- in their own modules, which register their viewsets on the router:
+# income_api: income and 务工 (helper "income"): IncomeRecord, Employment, IncomeRule
+# monitoring_api: 低收入人口 register and 防返贫 monitoring (helper "monitoring")
+from xiangcun.households import income_api, monitoring_api  # noqa: E402, F401

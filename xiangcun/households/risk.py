@@ -11,7 +11,8 @@ put into words when shown, so the page speaks the reader's language):
 - ``serious_illness``: a registered member whose health is "serious illness" (through the keyed hash).
 - ``new_disability``: a registered member now "disabled" whose health was set in the last
   ``NEW_DISABILITY_DAYS`` days, according to the change log (django-auditlog records that the keyed
-  hash of the health field changed; the value itself stays out of the log). Members imported in bulk have no log entry: an import is the baseline, not news.
+  hash of the health field changed; the value itself stays out of the log). Members imported in bulk
+  have no log entry: an import is the baseline, not news.
 - ``disaster``, ``large_expense``, ``lost_work`` and the other reported risks: open clues (风险线索, not
   dismissed) reported or occurred in the last ``CLUE_DAYS`` days.
 - ``dangerous_house``: a house rated C or D.
@@ -24,7 +25,6 @@ bulk insert, whatever the number of households.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -230,10 +230,3 @@ def risk_compute_all(*, actor=None, on: date | None = None, region_code: str | N
     run.flagged = len(flags)
     return run
 
-
-def reasons_by_household(flags) -> dict[int, list[str]]:
-    """Words for the signals of several flags (for list pages)."""
-    words: dict[int, list[str]] = defaultdict(list)
-    for flag in flags:
-        words[flag.household_id] = [signal_text(signal) for signal in flag.signals]
-    return words

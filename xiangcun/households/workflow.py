@@ -95,6 +95,23 @@ def table_for(kind: str) -> TransitionTable:
     return TABLES[kind]
 
 
+# Words for the timeline's rows: the steps, and the rows that are not state changes.
+EVENT_LABELS = {
+    "open": _("Case opened"),
+    "elimination_opened": _("Risk elimination proposed"),
+    "measure_added": _("Assistance measure added"),
+    **{action: t.label for table in TABLES.values() for (_state, action), t in table.items()
+       if action not in ("reject", "send_back", "county_approve")},
+    "reject": _("Not included / refused"),
+    "send_back": _("Sent back"),
+    "county_approve": _("Approved (county)"),
+}
+
+
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
 def label_of(kind: str, state: str, action: str) -> str:
     """The button's words for an action (the action code when the table does not know it)."""
     transition = TABLES[kind].get((state, action))

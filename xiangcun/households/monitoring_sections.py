@@ -1,0 +1,52 @@
+"""The dossier's 防返贫 monitoring section: warning, register status and type history, cases, measures.
+
+``register()`` is called from apps.py ``ready()``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core.scoping import permission_name
+from xiangcun.households import risk, workflow
+from xiangcun.households.choices import CaseState
+from xiangcun.households.dossier import Section, register_section
+from xiangcun.households.models import (
+    AssistanceMeasure,
+    CaseEvent,
+    Household,
+    LowIncomeRegistration,
+    MonitoringCase,
+    RiskClue,
+    RiskFlag,
+)
+
+
+def monitoring_context(household: Household, user) -> dict:
+    """What a cadre needs to know of the household's monitoring, each part read through ``restrict()``."""
+    flag = RiskFlag.objects.restrict(user, "view").filter(household=household).first()
+    registrations = list(LowIncomeRegistration.objects.restrict(user, "view").filter(household=household)
+                         .select_related("category").order_by("-start_date", "-id"))
+    cases = list(MonitoringCase.objects.restrict(user, "view").filter(household=household)
+                 .select_related("category").order_by("-created_at"))
+    current = next((case for case in cases if case.state in workflow.OPEN_STATES
+                    or case.state == CaseState.ASSISTING), None)
+    events = []
+    measures = []
+    if current is not None:
+        events = [{"event": event, "label": workflow.event_label(event.action)} for event in
+                  CaseEvent.objects.restrict(user, "view").filter(case=current).select_related("actor")]
+        measures = list(AssistanceMeasure.objects.restrict(user, "view").filter(case=current))
+    clues = list(RiskClue.objects.restrict(user, "view").filter(household=household, status="open"))
+    can_open = Household.objects.restrict(user, permission_name(MonitoringCase, "add")).filter(
+        pk=household.pk).exists()
+    return {"flag": flag, "reasons": [risk.signal_text(signal) for signal in flag.signals] if flag else [],
+            "registrations": registrations, "current_registrations": [r for r in registrations if r.is_current],
+            "cases": cases, "current": current, "events": events, "measures": measures, "clues": clues,
+            "can_open": can_open and current is None}
+
+
+def register() -> None:
+    register_section(Section("monitoring", _("Monitoring against relapse into poverty"),
+                             "households/sections/monitoring.html", monitoring_context, order=45,
+                             permission="households.view_monitoringcase"))
