@@ -172,6 +172,9 @@ class MonitoringCaseViewSet(ScopedViewSet):
 class CaseEventSerializer(serializers.ModelSerializer):
     case = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     actor = serializers.StringRelatedField()
+    # Plain strings: the states are the enum of monitoring-cases' ``state`` (one enum name in the schema).
+    from_state = serializers.CharField(read_only=True, help_text="a state of monitoring-cases, or empty")
+    to_state = serializers.CharField(read_only=True, help_text="a state of monitoring-cases")
 
     class Meta:
         model = CaseEvent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.scoping import prefix_q
@@ -22,6 +23,7 @@ class RegionCodeFilterMixin:
 
 
 class RiskFlagFilterSet(RegionCodeFilterMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Head's name or household number"))
     level = django_filters.TypedChoiceFilter(choices=LEVELS, coerce=int, label=_("Risk level"))
     signal = django_filters.ChoiceFilter(choices=choices.RiskSignal.choices, method="filter_signal",
                                          label=_("Signal"))
@@ -29,7 +31,12 @@ class RiskFlagFilterSet(RegionCodeFilterMixin, django_filters.FilterSet):
 
     class Meta:
         model = RiskFlag
-        fields = ["level", "signal", "region"]
+        fields = ["q", "level", "signal", "region"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(household__head_name__contains=value) | Q(household__number=value)) if value \
+            else queryset
 
     def filter_signal(self, queryset, name, value):
         # The signals are a JSON list of {"code": …}; both SQLite and PostgreSQL print it as '"code": "…"'.
