@@ -60,7 +60,8 @@ class IncomeRuleForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, form_id: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].widget.attrs["list"] = "rule-items"
+        self.fields["item"].widget.attrs.update({"list": "rule-items", "style": "min-width: 7rem"})
+        self.fields["kind"].widget.attrs["style"] = "min-width: 10rem"
         for field in self.fields.values():
             if form_id:  # the inputs of a table row belong to the row's form (a <form> cannot wrap a <tr>)
                 field.widget.attrs["form"] = form_id
