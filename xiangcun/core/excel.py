@@ -368,7 +368,7 @@ def sync_rows() -> int:
     return int(getattr(settings, "IMPORT_SYNC_ROWS", 1000))
 
 
-def count_rows(path: Path) -> int:
+def count_rows(path: Path, sheet_title: str = "") -> int:
     """The sheet's row count from its stored dimensions (cheap; 0 when the file does not say)."""
     from openpyxl import load_workbook
 
@@ -377,7 +377,8 @@ def count_rows(path: Path) -> int:
     except Exception:  # an unreadable file is reported by the import itself
         return 0
     try:
-        return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+        sheet = workbook[sheet_title] if sheet_title in workbook.sheetnames else workbook.worksheets[0]
+        return max((sheet.max_row or 1) - 1, 0)
     finally:
         workbook.close()
 
@@ -394,7 +395,7 @@ def import_job_create(*, actor, importer: Importer, upload: IO[bytes], file_name
             handle.write(chunk)
     job = ImportJob(kind=importer.kind, created_by=actor, file_name=Path(file_name).name[:200],
                     stored_file=stored.name, mode=mode, language=translation.get_language() or "",
-                    total=count_rows(stored))
+                    total=count_rows(stored, importer.sheet_title))
     job.full_clean()
     job.save()
     return job
