@@ -26,6 +26,8 @@ class HouseholdsConfig(AppConfig):
                       models.LowIncomeCategory, models.MonitoringLine, models.IncomeRule):
             auditlog.register(model, exclude_fields=["updated_at"])
 
-        from xiangcun.households import sections
+        from xiangcun.households import income_sections, monitoring_sections, sections
 
         sections.register()
+        income_sections.register()
+        monitoring_sections.register()
