@@ -636,4 +636,8 @@ def seed_households(*, county: Region, count: int, seed: int,
             prefix_q("household__region__code", county.code)).count()
         counts["cases"] = demo_cases.seed_cases(rng=generator.rng, users=generator.users, categories=categories,
                                                  candidates=generator.case_candidates, limit=max(4, count // 400))
+    with connection.cursor() as cursor:
+        # Fresh planner statistics after a bulk load: without them SQLite reads a filter on a member's
+        # labour ability through the index on ``status`` (every row) instead of ``labour_ability``.
+        cursor.execute("ANALYZE")
     return counts
