@@ -242,3 +242,16 @@ def test_the_stored_rows_hold_no_plaintext_id_number_phone_or_health(seeded):
         if person.phone:
             assert person.phone not in text
     assert "chronic" not in text and "healthy" not in text
+
+
+def test_seed_demo_loads_the_county_with_the_requested_households(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("seed_demo", households=40, seed=5, stdout=out)
+    assert Household.objects.count() == 40
+    assert Household.objects.filter(grid__isnull=True).count() == 0  # the demo grids exist: each household has one
+    assert "households: 40/40" in out.getvalue()
+    assert Person.objects.filter(account__username="villager_a", name="卓玛").exists()
