@@ -263,6 +263,9 @@ else:
         "immediate": env_bool("XIANGCUN_TASKS_IMMEDIATE", False),
     }
 
+# Excel imports up to this many rows run during the upload request; longer ones go to the Huey worker.
+IMPORT_SYNC_ROWS = env_int("XIANGCUN_IMPORT_SYNC_ROWS", 1000)
+
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

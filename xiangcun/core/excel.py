@@ -365,7 +365,7 @@ def _jobs_dir() -> Path:
 
 def sync_rows() -> int:
     """Files up to this many rows are imported during the upload's request; longer ones in the background."""
-    return int(getattr(settings, "IMPORT_SYNC_ROWS", 1000))
+    return int(settings.IMPORT_SYNC_ROWS)
 
 
 def count_rows(path: Path, sheet_title: str = "") -> int:
