@@ -519,6 +519,9 @@ class RiskClue(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.household} {self.get_signal_display()}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.household.get_absolute_url()}#clue-{self.uuid}"
+
 
 class MonitoringCase(RegionScopedModel):
     """监测帮扶 case — one household's way through 纳入 (inclusion) or 风险消除 (elimination).

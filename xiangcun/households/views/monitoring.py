@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.services import holds_county_level
-from xiangcun.core.views import ScopedDetailView, ScopedListView, ScopedViewMixin
+from xiangcun.core.views import ScopedDetailView, ScopedListView
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.households import monitoring_forms as forms
 from xiangcun.households import risk, workflow
@@ -94,25 +94,18 @@ class RiskListView(ScopedListView):
         return context
 
 
-class ClueListView(ScopedViewMixin, ListView):
-    """风险线索 — reported risks (declarations, cadres' checks, department data), newest first.
-
-    A ``ListView`` on ``restrict()`` rather than a ScopedListView: a clue has no page of its own, its rows
-    link to their household.
-    """
+class ClueListView(ScopedListView):
+    """风险线索 — reported risks (declarations, cadres' checks, department data), newest first; open ones by default."""
 
     model = RiskClue
-    paginate_by = 50
+    filterset_class = RiskClueFilterSet
     template_name = "households/monitoring/clue_list.html"
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("household__region", "case").order_by("-created_at")
-        self.filterset = RiskClueFilterSet(self.request.GET or {"status": ClueStatus.OPEN}, queryset=queryset,
-                                           request=self.request)
-        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        if not self.request.GET:
+            self.request.GET = self.request.GET.copy()
+            self.request.GET["status"] = ClueStatus.OPEN
+        return super().get_queryset().select_related("household__region", "case").order_by("-created_at")
 
 
 def _household(request, uuid, action: str = "view") -> Household:
