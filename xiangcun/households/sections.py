@@ -11,7 +11,11 @@ from xiangcun.households.models import House, Household, LandParcel, LivestockHo
 
 
 def _can_change(household: Household, user) -> bool:
-    return Household.objects.restrict(user, "change").filter(pk=household.pk).exists()
+    """Asked by several sections of one page: answered once per household object."""
+    if "_can_change" not in household.__dict__:
+        household.__dict__["_can_change"] = Household.objects.restrict(user, "change").filter(
+            pk=household.pk).exists()
+    return household.__dict__["_can_change"]
 
 
 def members_context(household: Household, user) -> dict:

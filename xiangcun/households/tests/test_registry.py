@@ -225,3 +225,29 @@ def test_the_api_registers_a_household_and_refuses_a_village_out_of_scope(tree, 
     assert refused.status_code == 400 and Household.objects.count() == 1
     person = client.get("/api/v1/persons/").json()["results"][0]
     assert "id_number" not in person and "*" in person["masked_id_number"]
+
+
+def test_the_dossier_costs_the_same_queries_for_a_large_household(tree, personas, client_as):
+    from decimal import Decimal
+
+    from xiangcun.households.models import Employment, House, IncomeRecord, LandParcel
+
+    def fill(household, years):
+        for year in years:
+            House.objects.create(household=household, structure="brick_wood", floor_area=Decimal("80"))
+            LandParcel.objects.create(household=household, land_type="cultivated", area_mu=Decimal("1.5"))
+            IncomeRecord.objects.create(household=household, year=year, family_size=2, wage_income=Decimal("9000"))
+            Employment.objects.create(person=household.members.last(), destination_province="新疆维吾尔自治区",
+                                      place="out_province", industry="construction", start_date=date(year, 3, 1),
+                                      end_date=date(year, 10, 31), monthly_income=Decimal("5000"), method="import")
+        return household
+
+    client = client_as("village_clerk_a")
+    small = fill(make_household(tree[VILLAGE_A]), [2025])
+    client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    large = fill(make_household(tree[VILLAGE_A], members=6), [2023, 2024, 2025])
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(large.get_absolute_url()).status_code == 200
+    assert len(many) == len(one)
