@@ -22,6 +22,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from _django import setup_django
+
 REPO = Path(__file__).resolve().parent.parent
 TARGET_ROWS_PER_SECOND = 2000
 MEMBERS = 4
@@ -92,13 +94,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="xiangcun-bench-") as temp:
         temp_dir = Path(temp)
-        os.environ["XIANGCUN_VAR_DIR"] = str(temp_dir / "var")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangcun.settings")
-        os.environ.pop("DATABASE_URL", None)
-        sys.path.insert(0, str(REPO))
-        import django
-
-        django.setup()
+        setup_django(temp_dir / "var")
         from django.core.management import call_command
 
         from xiangcun.accounts.demo import ensure_personas

@@ -35,6 +35,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _django import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "623023"
 PERSONAS = ("county_admin", "village_clerk_a")
@@ -49,25 +51,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=200, help="timed requests of each kind (default 200)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the demo data (default 2026)")
     return parser.parse_args()
-
-
-def setup_django(var_dir: str) -> None:
-    """Settings read the environment once, at import: everything is set before django.setup()."""
-    os.environ["XIANGCUN_VAR_DIR"] = var_dir
-    (Path(var_dir) / "static").mkdir(exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["XIANGCUN_LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "xiangcun.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import override_settings
-
-    # Pages render without `collectstatic` (the manifest storage needs it), as in the tests.
-    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
 
 
 def seed(households: int, seed_value: int) -> dict:
@@ -201,7 +184,7 @@ def print_table(title: str, results: list[dict]) -> None:
 def main() -> int:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="xiangcun-bench-") as var_dir:
-        setup_django(var_dir)
+        setup_django(var_dir, plain_static=True)
         data = seed(args.households, args.seed)
         results = measure(args.runs)
         env = environment()

@@ -20,6 +20,8 @@ import time
 from io import StringIO
 from pathlib import Path
 
+from _django import setup_django
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "admin-divisions"
 TARGET_SECONDS = 60.0
@@ -50,14 +52,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="xiangcun-bench-") as temp:
         temp_dir = Path(temp)
-        # Before django.setup(): settings put the SQLite database (and generated keys) under this directory.
-        os.environ["XIANGCUN_VAR_DIR"] = str(temp_dir / "var")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangcun.settings")
-        os.environ.pop("DATABASE_URL", None)
-        sys.path.insert(0, str(REPO))
-        import django
-
-        django.setup()
+        setup_django(temp_dir / "var")
         from django.core.management import call_command
 
         from xiangcun.regions.importing import load_units

@@ -32,6 +32,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _django import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "623023"
 PERSONAS = ("county_admin", "township_officer", "village_clerk_a")
@@ -45,20 +47,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--grids", type=int, default=10_000, help="grids spread over the villages (default 10000)")
     parser.add_argument("--database-url", help="run on this PostgreSQL server (a test database is created there)")
     return parser.parse_args()
-
-
-def setup_django(database_url: str | None, var_dir: str) -> None:
-    """Settings read the environment once, at import: everything is set before django.setup()."""
-    os.environ["XIANGCUN_VAR_DIR"] = var_dir
-    os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("XIANGCUN_LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "xiangcun.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def create_database(database_url: str | None) -> Callable[[], None]:
@@ -225,7 +213,7 @@ def print_table(title: str, results: list[dict]) -> None:
 def main() -> int:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="xiangcun-bench-") as var_dir:
-        setup_django(args.database_url, var_dir)
+        setup_django(var_dir, database_url=args.database_url)
         drop = create_database(args.database_url)
         try:
             data = load_county(args.grids)

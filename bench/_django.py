@@ -1,0 +1,36 @@
+"""What every benchmark does first: Django on a throwaway ``XIANGCUN_VAR_DIR`` (its own SQLite and keys).
+
+Settings read the environment once, at import, so everything is set before ``django.setup()``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(var_dir: str | Path, *, database_url: str | None = None, plain_static: bool = False) -> None:
+    """Point the settings at ``var_dir`` (and ``database_url`` if given, else SQLite there), then set Django up.
+
+    ``plain_static``: pages render without ``collectstatic`` (the manifest storage needs it), as in the tests.
+    """
+    os.environ["XIANGCUN_VAR_DIR"] = str(var_dir)
+    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("XIANGCUN_LOG_LEVEL", "WARNING")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "xiangcun.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    if plain_static:
+        from django.conf import settings
+        from django.test.utils import override_settings
+
+        (Path(var_dir) / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
+        override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
