@@ -251,3 +251,22 @@ def test_the_dossier_costs_the_same_queries_for_a_large_household(tree, personas
     with CaptureQueriesContext(connection) as many:
         assert client.get(large.get_absolute_url()).status_code == 200
     assert len(many) == len(one)
+
+
+def test_editing_a_household_on_its_page_goes_through_the_checks(tree, personas, client_as):
+    household = make_household(tree[VILLAGE_A])
+    url = f"/households/{household.uuid}/edit/"
+    client = client_as("village_clerk_a")
+    tuopin = HouseholdTag.objects.get(code="tuopin").pk
+    refused = client.post(url, {"address": "新地址", "phone": "12345", "tags": [tuopin]})
+    assert refused.status_code == 200 and 'data-testid="field-error"' in refused.content.decode()
+    assert "phone" in refused.context["form"].errors
+    household.refresh_from_db()
+    assert household.address == "测试地址" and not household.tags.exists()
+    saved = client.post(url, {"address": "杰迪村三组 5 号", "phone": "139 1234 5678",
+                              "tags": [tuopin]})
+    assert saved.status_code == 302
+    household.refresh_from_db()
+    assert household.address == "杰迪村三组 5 号" and household.phone == "13912345678"
+    assert list(household.tags.values_list("code", flat=True)) == ["tuopin"]
+    assert client_as("village_clerk_b").get(url).status_code == 404

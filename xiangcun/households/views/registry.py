@@ -178,12 +178,12 @@ class HouseholdEditView(HouseholdFormView):
     title = _("Edit household")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.household}
+        # A copy: the ModelForm writes cleaned values onto its instance; the service changes the real row.
+        return {**super().get_form_kwargs(), "instance": Household.objects.get(pk=self.household.pk)}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
         tags = data.pop("tags")
-        form.instance = Household.objects.get(pk=self.household.pk)  # the ModelForm changed its copy
         return registry.household_update(actor=self.request.user, household=self.household, tags=tags, **data)
 
 
