@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "xiangcun.regions",
     "xiangcun.accounts",
     "xiangcun.households",
+    "xiangcun.incidents",
     "xiangcun.dashboard",
 ]
 
@@ -304,3 +305,17 @@ LOGGING = {
 }
 
 XIANGCUN_SITE_NAME = env_str("XIANGCUN_SITE_NAME", "") or _("Rural Revitalization Digital Service Platform")
+
+# Incidents (网格事件): photos and notifications.
+PHOTO_MAX_BYTES = env_int("XIANGCUN_PHOTO_MAX_MB", 10) * 1024 * 1024
+# Tracking codes look like ZQ-20261122-0007; the prefix is the county's (舟曲 → ZQ).
+INCIDENT_CODE_PREFIX = env_str("XIANGCUN_INCIDENT_PREFIX", "ZQ")
+# Outside channels for notifications (in-app rows are always written); adapters in core/channels.py.
+NOTIFY_CHANNELS = env_list("XIANGCUN_NOTIFY_CHANNELS", [
+    "xiangcun.core.channels.EmailChannel",
+    "xiangcun.core.channels.LoggingSMSChannel",
+    "xiangcun.core.channels.LoggingWeChatChannel",
+])
+SITE_URL = env_str("XIANGCUN_SITE_URL", "")
+EMAIL_BACKEND = env_str("XIANGCUN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("XIANGCUN_EMAIL_FROM", "xiangcun@localhost")

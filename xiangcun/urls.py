@@ -24,6 +24,8 @@ urlpatterns = [
     path("regions/", include("xiangcun.regions.urls")),
     path("households/", include("xiangcun.households.urls")),
     path("m/households/", include("xiangcun.households.mobile_urls")),
+    path("incidents/", include("xiangcun.incidents.urls")),
+    path("m/incidents/", include("xiangcun.incidents.mobile_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.models import Role, RoleAssignment, User
+from xiangcun.accounts.models import Department, Role, RoleAssignment, User
 from xiangcun.regions.models import Region
 
 DEFAULT_PASSWORD = "Demo-2026!"
@@ -37,6 +38,21 @@ PERSONAS: tuple[Persona, ...] = (
 )
 
 
+# The county departments work is routed to (code, name); the demo creates them all in its county.
+DEPARTMENTS: tuple[tuple[str, str], ...] = (
+    ("minzheng", "县民政局"), ("yingji", "县应急管理局"), ("ziranziyuan", "县自然资源局"),
+    ("nongye", "县农业农村局"), ("zhujian", "县住房和城乡建设局"), ("shuiwu", "县水务局"),
+    ("linye", "县林业和草原局"), ("sifa", "县司法局"), ("gonglu", "县交通运输局"),
+)
+
+
+def ensure_department(region: Region, name: str) -> Department:
+    """The department of this name in the region, created with its usual code when missing."""
+    code = next((code for code, known in DEPARTMENTS if known == name), None) or f"dept-{zlib.crc32(name.encode()):08x}"
+    department, _created = Department.objects.get_or_create(region=region, name=name, defaults={"code": code})
+    return department
+
+
 @transaction.atomic
 def ensure_personas(*, password: str = DEFAULT_PASSWORD, must_change_password: bool = False) -> dict[str, User]:
     """Create (or reset) each persona with its one role; demo accounts skip the first-login change."""
@@ -57,5 +73,8 @@ def ensure_personas(*, password: str = DEFAULT_PASSWORD, must_change_password: b
         user.password, user.password_changed_at = hashed, now
         user.save()
         RoleAssignment.objects.get_or_create(user=user, role=roles[persona.role], region=region)
+        if persona.department:
+            department = ensure_department(region, persona.department)
+            department.members.add(user)
         users[persona.username] = user
     return users

@@ -139,6 +139,36 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.role} · {self.region}"
 
 
+class Department(models.Model):
+    """部门 — an office of a county (民政局, 应急管理局, 自然资源局 …) to which work is routed.
+
+    Its staff are its ``members``; incidents and applications dispatched to it are handled by them.
+    The department belongs to a region (the county), which scopes who may manage it.
+    """
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="departments")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("staff"), blank=True,
+                                     related_name="departments")
+    phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    scope_code_lookup = "region__code"
+
+    objects = models.Manager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["region__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="unique_department_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True, user__is_active=True)

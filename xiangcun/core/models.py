@@ -150,3 +150,43 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(self.processed * 100 / self.total) if self.total else (100 if self.finished else 0)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> NotificationQuerySet:
+        """A person's notifications are theirs alone: nobody else reads them, superusers included."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """站内通知 — one message in a person's notification centre (an incident assigned, overdue, rated …).
+
+    Written by ``core.notify.notify`` after the business change commits; other channels (email, SMS,
+    WeChat) are sent from the same call through pluggable adapters.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notification_unread")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title

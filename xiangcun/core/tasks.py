@@ -10,3 +10,12 @@ from xiangcun.core import excel
 @db_task()
 def import_job_task(job_id: int) -> None:
     excel.import_job_run(job_id)
+
+
+@db_task()
+def deliver_notifications(notification_ids: list[int], phones: list[str], kind: str, title: str, body: str,
+                          url: str) -> None:
+    """Send committed notifications through the outside channels (email, SMS, WeChat adapters)."""
+    from xiangcun.core import channels
+
+    channels.deliver(notification_ids, phones, kind=kind, title=title, body=body, url=url)

@@ -73,14 +73,24 @@ def _region_code(obj: models.Model) -> str | None:
 
 
 def may_perform(user, obj: models.Model, transition: Transition) -> bool:
-    """Whether ``user`` holds the step's permission in ``obj``'s region (``None``, the system, may)."""
+    """Whether ``user`` holds the step's permission in ``obj``'s region (``None``, the system, may).
+
+    A model may refine this with two optional methods: ``workflow_scope_code(permission)`` names the
+    region code the permission must cover (an escalated incident is held by its township, not its
+    village), and ``workflow_allows(user, transition)`` adds a condition of its own (only the assignee
+    handles an incident; only its reporter rates it).
+    """
     if user is None:
         return True
+    allows = getattr(obj, "workflow_allows", None)
+    if allows is not None and not allows(user, transition):
+        return False
     perm = permission_name(type(obj), transition.permission)
     if not user.has_perm(perm):
         return False
     scope = user_scope(user, perm)
-    code = _region_code(obj)
+    scope_code = getattr(obj, "workflow_scope_code", None)
+    code = scope_code(transition.permission) if scope_code is not None else _region_code(obj)
     if scope.everything or (code is not None and scope.covers_code(code)):
         return True
     if scope.own_rows:
@@ -97,11 +107,12 @@ def allowed_actions(table: TransitionTable, state: str, user, obj: models.Model,
 
 def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, actor, event_model: type[models.Model],
                      event_field: str, comment: str = "", data: dict | None = None, updates: dict | None = None,
-                     state_field: str = "state") -> models.Model:
+                     state_field: str = "state", event_fields: dict | None = None) -> models.Model:
     """Move ``obj`` one step: check the table and the permission, compare-and-set, append the timeline row.
 
     ``updates`` are further fields written by the same UPDATE (e.g. a decision date); they are also set on
-    ``obj``. Call inside the service's transaction. Returns the new timeline row.
+    ``obj``. ``event_fields`` are further columns of the timeline row (e.g. whether it is public). Call
+    inside the service's transaction. Returns the new timeline row.
     """
     old = getattr(obj, state_field)
     transition = transition_for(table, old, action)
@@ -119,4 +130,4 @@ def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, 
         setattr(obj, name, value)
     return event_model._default_manager.create(**{event_field: obj}, action=action, from_state=old,
                                                to_state=transition.next_state, actor=actor, comment=comment,
-                                               data=data or {})
+                                               data=data or {}, **(event_fields or {}))

@@ -1,0 +1,52 @@
+"""Notifications: one call from a service, an in-app row for each person, and pluggable outside channels.
+
+``notify(...)`` is called inside a service's transaction; nothing is written or sent unless that
+transaction commits (``transaction.on_commit``). In-app rows (``core.Notification``) are written in
+one insert; outside channels (email, SMS, WeChat) are adapters named in settings and are sent by the
+background worker, so a slow SMS gateway never holds up a click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class Message:
+    """What is said: a kind (for filtering and templates), a title, a text and a link into the platform."""
+
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def notify(recipients: Iterable, message: Message, *, phones: Iterable[str] = ()) -> None:
+    """Tell these users (in-app and their channels) and these bare phone numbers (SMS) after commit.
+
+    ``recipients`` are user objects (duplicates and ``None`` are dropped); ``phones`` reach people who
+    have no account, such as an anonymous reporter who left a number.
+    """
+    users = {user.pk: user for user in recipients if user is not None and getattr(user, "pk", None)}
+    numbers = sorted({phone for phone in phones if phone})
+    if not users and not numbers:
+        return
+
+    def write() -> None:
+        from xiangcun.core.models import Notification
+
+        rows = Notification.objects.bulk_create([
+            Notification(recipient_id=pk, kind=message.kind, title=message.title[:200], body=message.body,
+                         url=message.url, data=message.data)
+            for pk in sorted(users)
+        ])
+        from xiangcun.core.tasks import deliver_notifications
+
+        deliver_notifications([row.pk for row in rows if row.pk], numbers, message.kind, message.title,
+                              message.body, message.url)
+
+    transaction.on_commit(write)

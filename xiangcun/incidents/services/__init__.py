@@ -1,0 +1,34 @@
+"""Writes on incidents (the only write path): reporting, the steps of the loop, configuration, patrols."""
+
+from xiangcun.incidents.services.handling import (
+    Assignment,
+    fetch_for,
+    incident_accept,
+    incident_add_note,
+    incident_close,
+    incident_dispatch,
+    incident_escalate,
+    incident_link_household,
+    incident_merge,
+    incident_rate,
+    incident_reject,
+    incident_relocate,
+    incident_reopen,
+    incident_resolve,
+    incident_rework,
+    incident_send_back,
+    incident_start,
+    incident_supervise,
+    incidents_bulk_dispatch,
+    may_work_on,
+    suggest_assignment,
+)
+from xiangcun.incidents.services.reporting import ReportInput, ReportResult, incident_report, next_tracking_code
+
+__all__ = [
+    "Assignment", "ReportInput", "ReportResult", "fetch_for", "incident_accept", "incident_add_note",
+    "incident_close", "incident_dispatch", "incident_escalate", "incident_link_household", "incident_merge",
+    "incident_rate", "incident_reject", "incident_relocate", "incident_reopen", "incident_report",
+    "incident_resolve", "incident_rework", "incident_send_back", "incident_start", "incident_supervise",
+    "incidents_bulk_dispatch", "may_work_on", "next_tracking_code", "suggest_assignment",
+]
