@@ -36,7 +36,7 @@ def report(personas, village, **fields):
     return services.incident_report(actor=personas["villager_a"], data=data).incident
 
 
-def test_a_villager_report_goes_round_the_loop_to_the_rating(personas, village_a, grid_a, django_capture_on_commit_callbacks):
+def test_a_villager_report_goes_round_the_loop_to_the_rating(personas, village_a, grid_a):
     incident = report(personas, village_a, grid=grid_a)
     assert incident.state == State.REPORTED and incident.code.startswith("ZQ-")
     assert incident.reporter == personas["villager_a"]
