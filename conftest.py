@@ -38,3 +38,15 @@ def _plain_static_files(settings):
     """Pages render without `collectstatic` (the manifest storage needs it; `make run` runs it)."""
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _huey_immediate():
+    """Background tasks run at once, in memory: the channels are really called, and no test writes to the
+    development queue in ``var/huey.sqlite3``."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was

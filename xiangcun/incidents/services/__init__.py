@@ -24,11 +24,13 @@ from xiangcun.incidents.services.handling import (
     suggest_assignment,
 )
 from xiangcun.incidents.services.reporting import ReportInput, ReportResult, incident_report, next_tracking_code
+from xiangcun.incidents.services.sla import incidents_apply_overdue_rules, incidents_mark_overdue
 
 __all__ = [
     "Assignment", "ReportInput", "ReportResult", "fetch_for", "incident_accept", "incident_add_note",
     "incident_close", "incident_dispatch", "incident_escalate", "incident_link_household", "incident_merge",
     "incident_rate", "incident_reject", "incident_relocate", "incident_reopen", "incident_report",
     "incident_resolve", "incident_rework", "incident_send_back", "incident_start", "incident_supervise",
-    "incidents_bulk_dispatch", "may_work_on", "next_tracking_code", "suggest_assignment",
+    "incidents_apply_overdue_rules", "incidents_bulk_dispatch", "incidents_mark_overdue", "may_work_on",
+    "next_tracking_code", "suggest_assignment",
 ]
