@@ -1,0 +1,457 @@
+"""网格事件 at county scale: the dispatch console over 100,000 incidents, and reports over HTTP from many clients.
+
+On a throwaway SQLite database (a temporary ``XIANGCUN_VAR_DIR``, ``migrate``, ``seed_demo --households 0``:
+the 舟曲县 tree with synthetic village boundaries and grids, the demo personas) it
+
+1. writes ``--incidents`` incidents (default 100,000: a year of a county; ``bench/_incident_rows.py``) and
+   times, through Django's test ``Client`` logged in as ``county_admin`` (the county) and
+   ``village_clerk_a`` (杰迪村), ``--runs`` requests of the dispatch console ``/incidents/`` (URL name
+   ``incidents:console``) unfiltered and filtered (a state, overdue, a category), beside ``/healthz``
+   through the same client; the list query's plan (``EXPLAIN QUERY PLAN``) is printed. Target: p95 ≤ 200 ms.
+2. starts uvicorn on 127.0.0.1 (a free port; ``--workers 1`` and then ``2``, each started and stopped by
+   this script), issues an API token for ``villager_a`` and lets ``--clients`` threads (one keep-alive
+   ``http.client`` connection each) send ``--requests`` ``GET /healthz`` (the baseline), then
+   ``--requests`` ``POST /api/v1/incidents/`` (JSON: category code, description, a WGS84 point inside a
+   random village of the county, a fresh client key). Requests/s and p50/p95/p99 latency of both, and
+   the ratios. Target: ≥ 300 reports/s and p95 ≤ 100 ms.
+
+The Huey consumer is not started (``make run`` starts it beside uvicorn): notifications are queued in
+its SQLite file and not delivered during the run.
+
+    .venv/bin/python bench/bench_incidents.py [--json PATH] [--incidents 100000] [--runs 50]
+        [--clients 12] [--requests 3000] [--workers 1,2] [--only console|http]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from _django import setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTY = "623023"
+PERSONAS = ("county_admin", "village_clerk_a")
+CONSOLE_TARGET_P95_MS = 200.0
+CREATE_TARGET_RPS, CREATE_TARGET_P95_MS = 300.0, 100.0
+CREATE_PATH = "/api/v1/incidents/"
+REPORTER = "villager_a"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--incidents", type=int, default=100_000, help="incidents in the database (default 100000)")
+    parser.add_argument("--runs", type=int, default=50, help="timed console requests of each kind (default 50)")
+    parser.add_argument("--clients", type=int, default=12, help="concurrent HTTP clients (default 12)")
+    parser.add_argument("--requests", type=int, default=3000, help="HTTP requests per phase (default 3000)")
+    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to try, comma-separated (default 1,2)")
+    parser.add_argument("--only", choices=("console", "http"), help="run only one of the two parts")
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args()
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile of sorted samples."""
+    return samples[max(0, math.ceil(share * len(samples)) - 1)]
+
+
+def summary(samples: list[float]) -> dict:
+    samples = sorted(samples)
+    return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2),
+            "p99_ms": round(percentile(samples, 0.99), 2), "max_ms": round(samples[-1], 2), "runs": len(samples)}
+
+
+# --- the database ------------------------------------------------------------------------------------
+
+def seed(incidents: int, seed_value: int) -> dict:
+    from _incident_rows import bulk_incidents
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("seed_demo", households=0, seed=seed_value, verbosity=0)
+    data = {"seed_demo_seconds": round(time.perf_counter() - started, 1)}
+    started = time.perf_counter()
+    data.update(bulk_incidents(incidents, seed=seed_value, county_code=COUNTY) if incidents else {"incidents": 0})
+    data["incidents_seconds"] = round(time.perf_counter() - started, 1)
+    return data
+
+
+# --- 1. the dispatch console -------------------------------------------------------------------------
+
+def console_filters() -> dict[str, str]:
+    from xiangcun.incidents.models import Category, Incident
+
+    busiest = (Incident.objects.values_list("category__code", flat=True).order_by("category__code").first()
+               or Category.objects.values_list("code", flat=True).first())
+    return {"unfiltered": "", "state=dispatched": "state=dispatched", "overdue": "overdue=true",
+            f"category={busiest}": f"category={busiest}"}
+
+
+def explain(sql: str, params) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def list_query_plans(user, filters: dict[str, str]) -> dict[str, list[str]]:
+    """Plans of the page query of each filter: FilterSet over the restricted rows, first 50, as the console does."""
+    from django.http import QueryDict
+
+    from xiangcun.incidents.filtersets import IncidentFilterSet
+    from xiangcun.incidents.models import Incident
+
+    plans = {}
+    for name, query in filters.items():
+        rows = IncidentFilterSet(QueryDict(query), queryset=Incident.objects.restrict(user, "view")).qs
+        sql, params = rows.select_related("category", "region")[:50].query.sql_with_params()
+        plans[f"page, {name}"] = explain(sql, params)
+        sql, params = rows.order_by().values("pk").query.sql_with_params()
+        plans[f"count, {name}"] = explain(f"SELECT COUNT(*) FROM ({sql})", params)
+    return plans
+
+
+def timed(function: Callable[[], object], runs: int, warm_up: int = 5) -> dict:
+    for _index in range(warm_up):
+        function()
+    samples = []
+    for _index in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return summary(samples)
+
+
+def page(client, url: str) -> Callable[[], object]:
+    def get() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    return get
+
+
+def measure_console(runs: int) -> tuple[list[dict], dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from xiangcun.accounts.models import User
+    from xiangcun.incidents.models import Incident
+
+    try:
+        console = reverse("incidents:console")
+    except NoReverseMatch:
+        console = None
+    filters = console_filters()
+    results, plans = [], {}
+    for persona in PERSONAS:
+        user = User.objects.get(username=persona)
+        visible = Incident.objects.restrict(user, "view").count()
+        client = Client()
+        client.force_login(user)
+
+        def get(url: str, client=client) -> Callable[[], object]:
+            return page(client, url)
+
+        baseline = timed(get("/healthz"), runs)
+        results.append({"name": f"baseline: /healthz, {persona}", "persona": persona, "in_scope": visible,
+                        **baseline})
+        plans[persona] = list_query_plans(user, filters)
+        if console is None:
+            print("incidents:console does not exist yet: the console part measures nothing", file=sys.stderr)
+            continue
+        for name, query in filters.items():
+            url = f"{console}?{query}" if query else console
+            call = get(url)
+            figures = timed(call, runs)
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            results.append({
+                "name": f"console {name}, {persona}", "persona": persona, "url": url, "in_scope": visible,
+                **figures, "queries": len(captured),
+                "ratio_p95_to_healthz": round(figures["p95_ms"] / baseline["p95_ms"], 1),
+                "target_p95_ms": CONSOLE_TARGET_P95_MS, "meets_target": figures["p95_ms"] <= CONSOLE_TARGET_P95_MS,
+            })
+    return results, plans
+
+
+# --- 2. reports over HTTP ----------------------------------------------------------------------------
+
+def report_points(count: int, seed_value: int) -> list[tuple[float, float]]:
+    """``count`` random WGS84 points, each inside a random village boundary of the county."""
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    from xiangcun.regions.choices import Level
+    from xiangcun.regions.models import Region
+
+    shapes = [shape(boundary) for boundary in Region.objects.filter(
+        level=Level.VILLAGE, code__startswith=COUNTY, boundary__isnull=False).values_list("boundary", flat=True)]
+    if not shapes:
+        raise RuntimeError("no village has a boundary: seed_demo did not create the geometry")
+    prepared = [prep(item) for item in shapes]
+    rng = random.Random(seed_value)
+    points = []
+    while len(points) < count:
+        index = rng.randrange(len(shapes))
+        min_x, min_y, max_x, max_y = shapes[index].bounds
+        lng, lat = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
+        if prepared[index].contains(Point(lng, lat)):
+            points.append((round(lat, 6), round(lng, 6)))
+    return points
+
+
+def report_bodies(count: int, seed_value: int) -> list[bytes]:
+    from xiangcun.incidents.models import Category
+
+    codes = list(Category.objects.filter(active=True, parent__isnull=False).values_list("code", flat=True)) or list(
+        Category.objects.filter(active=True).values_list("code", flat=True))
+    rng = random.Random(seed_value + 1)
+    return [json.dumps({"category": rng.choice(codes), "description": f"压测上报 {index + 1}：路边垃圾堆积",
+                        "lat": lat, "lng": lng, "client_key": str(uuid.uuid4())}, ensure_ascii=False).encode()
+            for index, (lat, lng) in enumerate(report_points(count, seed_value))]
+
+
+def issue_token() -> str:
+    from xiangcun.accounts.models import User
+    from xiangcun.accounts.services import token_issue
+
+    user = User.objects.get(username=REPORTER)
+    _token, key = token_issue(user=user, name="bench")
+    return key
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """uvicorn on 127.0.0.1 as ``manage.py serve`` starts it, on the benchmark's database; stopped on exit."""
+
+    def __init__(self, var_dir: str, workers: int) -> None:
+        self.port = free_port()
+        env = {**os.environ, "XIANGCUN_VAR_DIR": var_dir, "XIANGCUN_LOG_LEVEL": "WARNING",
+               "DJANGO_SETTINGS_MODULE": "xiangcun.settings", "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "xiangcun.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(workers), "--no-access-log",
+             "--timeout-graceful-shutdown", "5"], cwd=ROOT, env=env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with status {self.process.returncode}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("uvicorn did not answer /healthz within 60 s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def load(port: int, clients: int, requests: list[tuple[str, str, bytes | None, dict]]) -> dict:
+    """Send ``requests`` from ``clients`` threads, each on its own keep-alive connection; wall-clock figures."""
+    samples: list[float] = []
+    statuses: dict[int, int] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def client(share: list) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, codes = [], {}
+        start.wait()
+        for method, path, body, headers in share:
+            began = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException) as failure:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                with lock:
+                    errors.append(type(failure).__name__)
+                continue
+            mine.append((time.perf_counter() - began) * 1000)
+            codes[response.status] = codes.get(response.status, 0) + 1
+            if response.status >= 400 and len(errors) < 5:
+                with lock:
+                    text = " ".join(payload[:300].decode(errors="replace").split())
+                    errors.append(f"{response.status} {text[:160]}")
+        connection.close()
+        with lock:
+            samples.extend(mine)
+            for code, count in codes.items():
+                statuses[code] = statuses.get(code, 0) + count
+
+    threads = [threading.Thread(target=client, args=(requests[index::clients],)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    return {"requests": len(requests), "seconds": round(seconds, 2),
+            "requests_per_s": round(len(samples) / seconds, 1), **summary(samples or [0.0]),
+            "statuses": {str(code): count for code, count in sorted(statuses.items())}, "errors": errors[:5]}
+
+
+def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[int], seed_value: int) -> list[dict]:
+    from django.db import connection
+
+    from xiangcun.incidents.models import Incident
+
+    token = issue_token()
+    bodies = report_bodies(count * len(worker_counts) + 10 * clients * len(worker_counts), seed_value)
+    before = Incident.objects.count()
+    connection.close()  # the server processes own the database during the load
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+    results = []
+    for workers in worker_counts:
+        server = Server(var_dir, workers)
+        try:
+            warm = [("GET", "/healthz", None, {})] * (10 * clients)
+            warm += [("POST", CREATE_PATH, bodies.pop(), headers) for _index in range(5 * clients)]
+            warm_up = load(server.port, clients, warm)
+            if warm_up["statuses"].get("201", 0) == 0:
+                print(f"POST {CREATE_PATH} created nothing in the warm-up: {warm_up['statuses']} {warm_up['errors']}",
+                      file=sys.stderr)
+            baseline = load(server.port, clients, [("GET", "/healthz", None, {})] * count)
+            creates = load(server.port, clients, [("POST", CREATE_PATH, bodies.pop(), headers)
+                                                  for _index in range(count)])
+        finally:
+            server.stop()
+        label = f"uvicorn --workers {workers}, {clients} clients"
+        results.append({"name": f"baseline: GET /healthz, {label}", "workers": workers, "clients": clients,
+                        **baseline})
+        results.append({
+            "name": f"POST {CREATE_PATH}, {label}", "workers": workers, "clients": clients, **creates,
+            "ratio_rps_to_healthz": round(creates["requests_per_s"] / baseline["requests_per_s"], 3),
+            "ratio_p95_to_healthz": round(creates["p95_ms"] / baseline["p95_ms"], 1),
+            "meets_target": (creates["requests_per_s"] >= CREATE_TARGET_RPS
+                             and creates["p95_ms"] <= CREATE_TARGET_P95_MS
+                             and creates["statuses"].get("201", 0) == count),
+        })
+    created = Incident.objects.count() - before
+    results.append({"name": "incidents created over HTTP", "incidents": created})
+    return results
+
+
+# --- output -------------------------------------------------------------------------------------------
+
+def environment() -> dict:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()")
+        server = cursor.fetchone()[0]
+    return {"python": platform.python_version(), "django": django.get_version(),
+            "database": f"{connection.vendor} {server}", "cpus": os.cpu_count(), "machine": platform.machine(),
+            "load_average": round(os.getloadavg()[0], 2)}
+
+
+def print_console(results: list[dict], plans: dict) -> None:
+    header = (f"{'request':<58} {'median ms':>10} {'p95 ms':>9} {'p99 ms':>9} {'queries':>8} {'p95 × base':>10} "
+              f"{'target':>8}")
+    print("\n" + header + "\n" + "-" * len(header))
+    for entry in results:
+        target = (("ok " if entry["meets_target"] else "MISS ") + f"{entry['target_p95_ms']:g}"
+                  if "target_p95_ms" in entry else "")
+        print(f"{entry['name']:<58} {entry['median_ms']:>10.2f} {entry['p95_ms']:>9.2f} {entry['p99_ms']:>9.2f} "
+              f"{entry.get('queries', ''):>8} {entry.get('ratio_p95_to_healthz', ''):>10} {target:>8}")
+    for persona, by_query in plans.items():
+        print(f"\nquery plans, {persona}:")
+        for name, lines in by_query.items():
+            print(f"  {name}:")
+            for line in lines:
+                print(f"    {line}")
+
+
+def print_http(results: list[dict]) -> None:
+    header = f"{'requests':<58} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'statuses':>18}"
+    print("\n" + header + "\n" + "-" * len(header))
+    for entry in results:
+        if "requests_per_s" not in entry:
+            print(f"{entry['name']}: {entry.get('incidents')}")
+            continue
+        statuses = ",".join(f"{code}×{count}" for code, count in entry["statuses"].items())
+        print(f"{entry['name']:<58} {entry['requests_per_s']:>8.1f} {entry['median_ms']:>8.2f} {entry['p95_ms']:>8.2f} "
+              f"{entry['p99_ms']:>8.2f} {statuses:>18}")
+        if "ratio_rps_to_healthz" in entry:
+            verdict = "ok" if entry["meets_target"] else "MISS"
+            print(f"{'':<4}÷ /healthz: req/s {entry['ratio_rps_to_healthz']}, p95 {entry['ratio_p95_to_healthz']}×; "
+                  f"target ≥ {CREATE_TARGET_RPS:g}/s and p95 ≤ {CREATE_TARGET_P95_MS:g} ms: {verdict}")
+        for error in entry.get("errors", []):
+            print(f"{'':<4}e.g. {error}")
+
+
+def main() -> int:
+    args = parse_args()
+    workers = [int(item) for item in args.workers.split(",") if item.strip()]
+    report: dict = {"benchmark": "incidents"}
+    with tempfile.TemporaryDirectory(prefix="xiangcun-bench-") as var_dir:
+        setup_django(var_dir, plain_static=True)
+        report["data"] = seed(args.incidents if args.only != "http" else min(args.incidents, 1000), args.seed)
+        report["environment"] = environment()
+        print(f"incidents on {report['environment']}; data {report['data']}", flush=True)
+        results: list[dict] = []
+        if args.only != "http":
+            console, plans = measure_console(args.runs)
+            print_console(console, plans)
+            results += console
+            report["plans"] = plans
+        if args.only != "console":
+            load_before = round(os.getloadavg()[0], 2)
+            over_http = measure_http(var_dir, args.clients, args.requests, workers, args.seed)
+            print_http(over_http)
+            results += over_http
+            report["environment"]["load_average_http"] = load_before
+        report["environment"]["load_average_end"] = round(os.getloadavg()[0], 2)
+    report["results"] = results
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
