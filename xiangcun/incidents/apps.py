@@ -18,3 +18,7 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.Incident, exclude_fields=["updated_at", "reporter_phone"])
         for model in (models.Category, models.DispatchRule, models.Patrol, models.Open311Key):
             auditlog.register(model, exclude_fields=["updated_at"])
+
+        from xiangcun.incidents import sections
+
+        sections.register()

@@ -1,5 +1,13 @@
 """Writes on incidents (the only write path): reporting, the steps of the loop, configuration, patrols."""
 
+from xiangcun.incidents.services.config import (
+    category_create,
+    category_update,
+    department_create,
+    department_update,
+    dispatch_rule_create,
+    dispatch_rule_update,
+)
 from xiangcun.incidents.services.handling import (
     Assignment,
     fetch_for,
@@ -23,10 +31,13 @@ from xiangcun.incidents.services.handling import (
     may_work_on,
     suggest_assignment,
 )
+from xiangcun.incidents.services.privacy import incident_reveal_reporter_phone
 from xiangcun.incidents.services.reporting import ReportInput, ReportResult, incident_report, next_tracking_code
 from xiangcun.incidents.services.sla import incidents_apply_overdue_rules, incidents_mark_overdue
 
 __all__ = [
+    "category_create", "category_update", "department_create", "department_update", "dispatch_rule_create",
+    "dispatch_rule_update", "incident_reveal_reporter_phone",
     "Assignment", "ReportInput", "ReportResult", "fetch_for", "incident_accept", "incident_add_note",
     "incident_close", "incident_dispatch", "incident_escalate", "incident_link_household", "incident_merge",
     "incident_rate", "incident_reject", "incident_relocate", "incident_reopen", "incident_report",

@@ -1,14 +1,22 @@
-"""Pages of the incident loop: desk pages here and in the modules beside; phone pages in ``mobile``."""
+"""Desk pages of the incident loop (/incidents/); the phone pages are in ``mobile``."""
 
 from __future__ import annotations
 
-from xiangcun.core.views import ScopedDetailView
-from xiangcun.incidents.models import Incident
+from xiangcun.incidents.views.config import (
+    CategoryEditView,
+    CategoryListView,
+    DepartmentEditView,
+    DepartmentListView,
+    DispatchRuleEditView,
+    DispatchRuleListView,
+)
+from xiangcun.incidents.views.console import BulkDispatchView, ConsoleView
+from xiangcun.incidents.views.detail import IncidentActionView, IncidentDetailView, PhotoView, RevealReporterView
+from xiangcun.incidents.views.entry import IncidentCreateView
+from xiangcun.incidents.views.stats import StatsView
 
-
-class IncidentDetailView(ScopedDetailView):
-    model = Incident
-    slug_field = "code"
-    slug_url_kwarg = "code"
-    template_name = "incidents/detail.html"
-
+__all__ = [
+    "BulkDispatchView", "CategoryEditView", "CategoryListView", "ConsoleView", "DepartmentEditView",
+    "DepartmentListView", "DispatchRuleEditView", "DispatchRuleListView", "IncidentActionView",
+    "IncidentCreateView", "IncidentDetailView", "PhotoView", "RevealReporterView", "StatsView",
+]
