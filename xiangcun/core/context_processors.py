@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 
 from xiangcun.core.models import SystemSetting
@@ -15,7 +17,10 @@ def platform(request) -> dict:
         "elder_mode": elder,
     }
     if user is not None and user.is_authenticated:
+        from xiangcun.core.notify import unread_count
         from xiangcun.regions.selectors import breadcrumb_for_request
 
         context.update(breadcrumb_for_request(request))
+        # The bell's number: one indexed COUNT, only on pages that show it, at most once per page.
+        context["unread_notifications"] = functools.cache(lambda: unread_count(user))
     return context

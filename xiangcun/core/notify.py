@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,32 @@ def notify(recipients: Iterable, message: Message, *, phones: Iterable[str] = ()
                               message.body, message.url)
 
     transaction.on_commit(write)
+
+
+# --- the recipient's own writes: reading ------------------------------------------------------------------------
+
+def notification_mark_read(*, user, notification_id: int):
+    """Mark one of the user's own notifications read; another person's id is not found (404), never forbidden."""
+    from xiangcun.core.models import Notification
+
+    notification = Notification.objects.for_user(user).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404("notification not found")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    from xiangcun.core.models import Notification
+
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    """The number on the bell: one COUNT on the (recipient, read_at) index."""
+    from xiangcun.core.models import Notification
+
+    return Notification.objects.for_user(user).unread().count()
