@@ -26,6 +26,7 @@ urlpatterns = [
     path("m/households/", include("xiangcun.households.mobile_urls")),
     path("incidents/", include("xiangcun.incidents.urls")),
     path("m/incidents/", include("xiangcun.incidents.mobile_urls")),
+    path("open311/v2/", include("xiangcun.incidents.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),

@@ -31,17 +31,23 @@ from xiangcun.incidents.services.handling import (
     may_work_on,
     suggest_assignment,
 )
+from xiangcun.incidents.services.open311 import (
+    open311_key_check,
+    open311_key_create,
+    open311_key_revoke,
+    open311_request_submit,
+)
 from xiangcun.incidents.services.privacy import incident_reveal_reporter_phone
 from xiangcun.incidents.services.reporting import ReportInput, ReportResult, incident_report, next_tracking_code
 from xiangcun.incidents.services.sla import incidents_apply_overdue_rules, incidents_mark_overdue
 
 __all__ = [
-    "category_create", "category_update", "department_create", "department_update", "dispatch_rule_create",
-    "dispatch_rule_update", "incident_reveal_reporter_phone",
-    "Assignment", "ReportInput", "ReportResult", "fetch_for", "incident_accept", "incident_add_note",
-    "incident_close", "incident_dispatch", "incident_escalate", "incident_link_household", "incident_merge",
-    "incident_rate", "incident_reject", "incident_relocate", "incident_reopen", "incident_report",
-    "incident_resolve", "incident_rework", "incident_send_back", "incident_start", "incident_supervise",
-    "incidents_apply_overdue_rules", "incidents_bulk_dispatch", "incidents_mark_overdue", "may_work_on",
-    "next_tracking_code", "suggest_assignment",
+    "Assignment", "ReportInput", "ReportResult", "category_create", "category_update", "department_create",
+    "department_update", "dispatch_rule_create", "dispatch_rule_update", "fetch_for", "incident_accept",
+    "incident_add_note", "incident_close", "incident_dispatch", "incident_escalate", "incident_link_household",
+    "incident_merge", "incident_rate", "incident_reject", "incident_relocate", "incident_reopen", "incident_report",
+    "incident_resolve", "incident_reveal_reporter_phone", "incident_rework", "incident_send_back", "incident_start",
+    "incident_supervise", "incidents_apply_overdue_rules", "incidents_bulk_dispatch", "incidents_mark_overdue",
+    "may_work_on", "next_tracking_code", "open311_key_check", "open311_key_create", "open311_key_revoke",
+    "open311_request_submit", "suggest_assignment",
 ]

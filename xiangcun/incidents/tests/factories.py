@@ -9,7 +9,7 @@ from PIL import Image
 
 from xiangcun.core.testing import scope_factory
 from xiangcun.incidents import choices
-from xiangcun.incidents.models import Category, Incident, IncidentEvent, IncidentPhoto, Patrol
+from xiangcun.incidents.models import Category, DispatchRule, Incident, IncidentEvent, IncidentPhoto, Patrol
 from xiangcun.incidents.services.reporting import next_tracking_code
 from xiangcun.regions.models import Region
 
@@ -73,3 +73,11 @@ def make_patrol(village: Region, *, worker=None) -> Patrol:
 
     worker = worker or User.objects.create(username=f"patrol-{village.code}-{Patrol.objects.count()}")
     return Patrol.objects.create(region=village, worker=worker)
+
+
+@scope_factory(DispatchRule)
+def make_dispatch_rule(region: Region, *, category_code: str = "env-garbage",
+                       assignee_kind: str = choices.AssigneeKind.VILLAGE) -> DispatchRule:
+    """A rule written directly in ``region`` (the services accept only a county or township; the scope walk
+    puts one in each test village)."""
+    return DispatchRule.objects.create(region=region, category=category(category_code), assignee_kind=assignee_kind)
