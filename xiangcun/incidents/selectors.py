@@ -65,22 +65,22 @@ def incident_statistics(queryset) -> dict:
     closed = Q(state__in=CLOSED_STATES)
     late = Q(overdue=True) | Q(state__in=choices.OPEN_STATES, stage_deadline__lt=now)
     durations = {
-        f"mean_{key}": Avg(ExpressionWrapper(F(end) - F(start), output_field=DurationField()),
+        f"n_mean_{key}": Avg(ExpressionWrapper(F(end) - F(start), output_field=DurationField()),
                            filter=Q(**{f"{start}__isnull": False, f"{end}__isnull": False}))
         for key, start, end in STAGES
     }
     totals = queryset.aggregate(
-        received=Count("id"),
-        open=Count("id", filter=Q(state__in=choices.OPEN_STATES)),
-        overdue=Count("id", filter=late & Q(state__in=choices.OPEN_STATES)),
-        closed=Count("id", filter=closed),
-        closed_on_time=Count("id", filter=closed & Q(overdue_count=0, overdue=False)),
-        closed_at_village=Count("id", filter=closed & Q(closed_level=HoldingLevel.VILLAGE)),
-        rated=Count("id", filter=Q(rating__isnull=False)),
-        rated_well=Count("id", filter=Q(rating__gte=4)),
-        mean_rating=Avg("rating"),
-        disputes=Count("id", filter=Q(category__is_dispute=True)),
-        disputes_settled=Count("id", filter=Q(category__is_dispute=True) & (closed | Q(rating__isnull=False))),
+        n_received=Count("id"),
+        n_open=Count("id", filter=Q(state__in=choices.OPEN_STATES)),
+        n_overdue=Count("id", filter=late & Q(state__in=choices.OPEN_STATES)),
+        n_closed=Count("id", filter=closed),
+        n_closed_on_time=Count("id", filter=closed & Q(overdue_count=0, overdue=False)),
+        n_closed_at_village=Count("id", filter=closed & Q(closed_level=HoldingLevel.VILLAGE)),
+        n_rated=Count("id", filter=Q(rating__isnull=False)),
+        n_rated_well=Count("id", filter=Q(rating__gte=4)),
+        n_mean_rating=Avg("rating"),
+        n_disputes=Count("id", filter=Q(category__is_dispute=True)),
+        n_disputes_settled=Count("id", filter=Q(category__is_dispute=True) & (closed | Q(rating__isnull=False))),
         **durations,
     )
     by_state = {row["state"]: row["count"] for row in queryset.values("state").annotate(count=Count("id"))}
@@ -101,20 +101,20 @@ def incident_statistics(queryset) -> dict:
         trend.append({"key": day.isoformat(), "label": f"{day:%m-%d}", "count": per_day.get(day, 0)})
 
     return {
-        "received": totals["received"],
-        "open": totals["open"],
-        "overdue": totals["overdue"],
-        "closed": totals["closed"],
-        "on_time_rate": _rate(totals["closed_on_time"], totals["closed"]),
-        "village_closed_share": _rate(totals["closed_at_village"], totals["closed"]),
-        "mean_hours": {key: _hours(totals[f"mean_{key}"]) for key, _start, _end in STAGES},
+        "received": totals["n_received"],
+        "open": totals["n_open"],
+        "overdue": totals["n_overdue"],
+        "closed": totals["n_closed"],
+        "on_time_rate": _rate(totals["n_closed_on_time"], totals["n_closed"]),
+        "village_closed_share": _rate(totals["n_closed_at_village"], totals["n_closed"]),
+        "mean_hours": {key: _hours(totals[f"n_mean_{key}"]) for key, _start, _end in STAGES},
         "satisfaction": {
-            "rated": totals["rated"],
-            "mean_rating": round(totals["mean_rating"], 2) if totals["mean_rating"] is not None else None,
-            "good_share": _rate(totals["rated_well"], totals["rated"]),
+            "rated": totals["n_rated"],
+            "mean_rating": round(totals["n_mean_rating"], 2) if totals["n_mean_rating"] is not None else None,
+            "good_share": _rate(totals["n_rated_well"], totals["n_rated"]),
         },
-        "disputes": {"received": totals["disputes"], "settled": totals["disputes_settled"],
-                     "mediation_rate": _rate(totals["disputes_settled"], totals["disputes"])},
+        "disputes": {"received": totals["n_disputes"], "settled": totals["n_disputes_settled"],
+                     "mediation_rate": _rate(totals["n_disputes_settled"], totals["n_disputes"])},
         "by_state": [{"key": state.value, "label": str(state.label), "count": by_state.get(state.value, 0)}
                      for state in State],
         "by_category": [{"key": row["top"], "label": category_names.get(row["top"], ""), "count": row["count"]}
