@@ -99,3 +99,11 @@ def test_a_possible_duplicate_is_mentioned(client_as):
 def test_a_clerk_cannot_report_in_another_village(client_as):
     answer = client_as("village_clerk_a").post(URL, fields(region="623023102214"), HTTP_ACCEPT="application/json")
     assert answer.status_code in (400, 404) and not Incident.objects.exists()
+
+
+def test_the_home_page_leads_to_the_phone_pages(client_as):
+    villager = client_as("villager_a").get("/").content.decode()
+    assert 'data-testid="quick-report"' in villager and 'data-testid="quick-my-reports"' in villager
+    assert 'data-testid="quick-incident-inbox"' not in villager
+    worker = client_as("grid_worker_a").get("/").content.decode()
+    assert 'data-testid="quick-incident-inbox"' in worker

@@ -519,6 +519,6 @@ class PatrolListView(LoginRequiredMixin, View):
 
     def get(self, request):
         rows = (Patrol.objects.restrict(request.user, "view").filter(worker=request.user).select_related("grid")
-                .annotate(findings=Count("incidents")).defer("track"))
+                .annotate(findings=Count("incidents")).defer("track").order_by("-started_at", "-id"))
         page = Paginator(rows, 20).get_page(request.GET.get("page"))
         return render(request, self.template_name, {"page_obj": page, "patrols": page.object_list, "nav": "inbox"})
