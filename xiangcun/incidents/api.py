@@ -22,21 +22,21 @@ from xiangcun.incidents import choices, services
 from xiangcun.incidents.filtersets import IncidentFilterSet
 from xiangcun.incidents.models import Category, DispatchRule, Incident, IncidentEvent, IncidentPhoto, Patrol
 from xiangcun.incidents.serializers import (
-    CategorySerializer,
-    CommentSerializer,
-    DispatchRuleSerializer,
-    DispatchSerializer,
+    IncidentCategorySerializer,
+    IncidentCommentSerializer,
     IncidentDetailSerializer,
+    IncidentDispatchRuleSerializer,
+    IncidentDispatchSerializer,
     IncidentEventSerializer,
+    IncidentMergeSerializer,
+    IncidentNoteSerializer,
+    IncidentPatrolSerializer,
     IncidentPhotoSerializer,
+    IncidentRateSerializer,
+    IncidentRejectSerializer,
     IncidentReportSerializer,
+    IncidentResolveSerializer,
     IncidentSerializer,
-    MergeSerializer,
-    NoteSerializer,
-    PatrolSerializer,
-    RateSerializer,
-    RejectSerializer,
-    ResolveSerializer,
 )
 from xiangcun.incidents.services import config
 from xiangcun.regions.models import Grid, Region
@@ -116,31 +116,32 @@ class IncidentViewSet(ScopedViewSet):
 
     def _comment_step(self, name: str) -> Response:
         incident = self.get_object()
-        COMMENT_STEPS[name](actor=self.request.user, incident=incident, comment=self._input(CommentSerializer)[
+        COMMENT_STEPS[name](actor=self.request.user, incident=incident, comment=self._input(IncidentCommentSerializer)[
             "comment"])
         return self._answer(incident)
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, code=None):
         """受理."""
         return self._comment_step("accept")
 
-    @extend_schema(request=RejectSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentRejectSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, code=None):
         """不予受理, with the reason the reporter is told."""
         incident = self.get_object()
-        services.incident_reject(actor=request.user, incident=incident, reason=self._input(RejectSerializer)["reason"])
+        reason = self._input(IncidentRejectSerializer)["reason"]
+        services.incident_reject(actor=request.user, incident=incident, reason=reason)
         return self._answer(incident)
 
-    @extend_schema(request=DispatchSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentDispatchSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_to(self, request, code=None):  # not "dispatch": that is the view's own method
         """分拨 or 改派: ``kind`` user|grid|village|township|department and ``target`` (user id, grid code,
         township code, department id); no ``kind``: the dispatch rules decide."""
         incident = self.get_object()
-        data = self._input(DispatchSerializer)
+        data = self._input(IncidentDispatchSerializer)
         services.incident_dispatch(actor=request.user, incident=incident, comment=data["comment"],
                                    assignment=self._assignment(incident, data.get("kind") or "", data["target"]))
         return self._answer(incident)
@@ -174,85 +175,85 @@ class IncidentViewSet(ScopedViewSet):
             return services.Assignment(kind, region=found)
         return services.Assignment(kind)
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, code=None):
         """开始处置 (the assignee)."""
         return self._comment_step("start")
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def send_back(self, request, code=None):
         """退单: not ours (the assignee; a reason is required)."""
         return self._comment_step("send_back")
 
-    @extend_schema(request={"multipart/form-data": ResolveSerializer, "application/json": ResolveSerializer},
-                   responses=IncidentSerializer)
+    @extend_schema(request={"multipart/form-data": IncidentResolveSerializer,
+                            "application/json": IncidentResolveSerializer}, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, code=None):
         """已处置: the result and at least one photo (multipart ``photos``, or photos added before)."""
         incident = self.get_object()
-        data = self._input(ResolveSerializer)
+        data = self._input(IncidentResolveSerializer)
         services.incident_resolve(actor=request.user, incident=incident, result=data["result"], photos=data["photos"])
         return self._answer(incident)
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, code=None):
         """办结 (the dispatcher, after checking)."""
         return self._comment_step("close")
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def rework(self, request, code=None):
         """退回 for more work (a reason is required)."""
         return self._comment_step("rework")
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, code=None):
         """上报 to the level above (a reason is required)."""
         return self._comment_step("escalate")
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request, code=None):
         """督办 from a level above the holder (a reason is required)."""
         return self._comment_step("supervise")
 
-    @extend_schema(request=RateSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentRateSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request, code=None):
         """评价 1–5 by the reporter, or recorded from a callback (``callback: true``) by a dispatcher."""
         incident = self.get_object()
-        data = self._input(RateSerializer)
+        data = self._input(IncidentRateSerializer)
         services.incident_rate(actor=request.user, incident=incident, rating=data["rating"], comment=data["comment"],
                                callback=data["callback"])
         return self._answer(incident)
 
-    @extend_schema(request=CommentSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, code=None):
         """Not solved: the reporter reopens (within the category's days; say what is still wrong)."""
         return self._comment_step("reopen")
 
-    @extend_schema(request=MergeSerializer, responses=IncidentSerializer)
+    @extend_schema(request=IncidentMergeSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request, code=None):
         """Merge this duplicate into another open incident (``into``: its tracking code)."""
         incident = self.get_object()
-        data = self._input(MergeSerializer)
+        data = self._input(IncidentMergeSerializer)
         into = services.fetch_for(request.user, data["into"].strip())
         services.incident_merge(actor=request.user, incident=incident, into=into, comment=data["comment"])
         return self._answer(incident)
 
-    @extend_schema(request={"multipart/form-data": NoteSerializer, "application/json": NoteSerializer},
+    @extend_schema(request={"multipart/form-data": IncidentNoteSerializer, "application/json": IncidentNoteSerializer},
                    responses={201: IncidentEventSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request, code=None):
         """An internal note (``public: false``) or a public update the reporter is told of."""
         incident = self.get_object()
-        data = self._input(NoteSerializer)
+        data = self._input(IncidentNoteSerializer)
         event = services.incident_add_note(actor=request.user, incident=incident, text=data["text"],
                                            public=data["public"], photos=data["photos"])
         return Response(IncidentEventSerializer(event).data, status=status.HTTP_201_CREATED)
@@ -295,7 +296,7 @@ class CategoryViewSet(ConfigViewSet):
     """事件分类: the county's category tree; everyone reads it, county-level staff change it."""
 
     queryset = Category.objects.select_related("parent").order_by("order", "code")
-    serializer_class = CategorySerializer
+    serializer_class = IncidentCategorySerializer
     lookup_field = "code"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -311,7 +312,7 @@ class DispatchRuleViewSet(ScopedViewSet):
 
     queryset = DispatchRule.objects.select_related("region", "category", "department").order_by(
         "region__code", "category__order", "id")
-    serializer_class = DispatchRuleSerializer
+    serializer_class = IncidentDispatchRuleSerializer
     filterset_fields = ["active"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -329,7 +330,7 @@ class PatrolViewSet(ScopedReadOnlyViewSet):
     queryset = (Patrol.objects.select_related("region", "grid", "worker")
                 .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id", "code")))
                 .order_by("-started_at", "-id"))
-    serializer_class = PatrolSerializer
+    serializer_class = IncidentPatrolSerializer
 
 
 router.register("incidents", IncidentViewSet, basename="incident")

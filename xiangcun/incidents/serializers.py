@@ -18,7 +18,7 @@ from xiangcun.regions.models import Grid, Region
 # --- configuration --------------------------------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class IncidentCategorySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all(), required=False,
                                           allow_null=True)
     default_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False,
@@ -33,7 +33,7 @@ class CategorySerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}  # uniqueness is the service's to say, with its message
 
 
-class DispatchRuleSerializer(serializers.ModelSerializer):
+class IncidentDispatchRuleSerializer(serializers.ModelSerializer):
     region = ScopedSlugRelatedField(slug_field="code",
                                     queryset=Region.objects.filter(level__in=(Level.COUNTY, Level.TOWNSHIP)))
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
@@ -46,7 +46,7 @@ class DispatchRuleSerializer(serializers.ModelSerializer):
         validators = []  # (region, category) uniqueness: the service answers it
 
 
-class PatrolSerializer(serializers.ModelSerializer):
+class IncidentPatrolSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
     worker = serializers.CharField(source="worker.username", read_only=True)
@@ -180,15 +180,15 @@ class IncidentReportSerializer(serializers.Serializer):
                                    help_text="multipart only: up to 9 photos")
 
 
-class CommentSerializer(serializers.Serializer):
+class IncidentCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
-class RejectSerializer(serializers.Serializer):
+class IncidentRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=4000)
 
 
-class DispatchSerializer(CommentSerializer):
+class IncidentDispatchSerializer(IncidentCommentSerializer):
     """Whom to send it to: ``kind`` and ``target`` (a user id, a department id, a township or grid code);
     without ``kind`` the dispatch rules decide."""
 
@@ -196,24 +196,24 @@ class DispatchSerializer(CommentSerializer):
     target = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
 
 
-class ResolveSerializer(serializers.Serializer):
+class IncidentResolveSerializer(serializers.Serializer):
     result = serializers.CharField(allow_blank=True, max_length=4000)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list,
                                    help_text="multipart: photos of the result (one at least, now or before)")
 
 
-class RateSerializer(serializers.Serializer):
+class IncidentRateSerializer(serializers.Serializer):
     rating = serializers.IntegerField()
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     callback = serializers.BooleanField(required=False, default=False,
                                         help_text="recorded by a dispatcher from a telephone callback (回访)")
 
 
-class MergeSerializer(CommentSerializer):
+class IncidentMergeSerializer(IncidentCommentSerializer):
     into = serializers.CharField(max_length=30, help_text="tracking code of the open incident to merge into")
 
 
-class NoteSerializer(serializers.Serializer):
+class IncidentNoteSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=4000)
     public = serializers.BooleanField(required=False, default=False,
                                       help_text="a public update the reporter is told of; else an internal note")
