@@ -7,11 +7,17 @@ step answers the service's code and message (``state_changed`` 409 when someone 
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import renderers, serializers, status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from xiangcun.accounts.models import Department, User
@@ -40,6 +46,18 @@ from xiangcun.incidents.serializers import (
 )
 from xiangcun.incidents.services import config
 from xiangcun.regions.models import Grid, Region
+
+
+class JPEGRenderer(renderers.BaseRenderer):
+    """Lets a client ask for ``image/jpeg``; the photo view answers the file itself."""
+
+    media_type = "image/jpeg"
+    format = "jpg"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
 
 # Steps that take only a comment, and the service that applies each.
 COMMENT_STEPS = {
@@ -73,7 +91,7 @@ class IncidentViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
     # Steps read the incident as visible ("view"); the service checks the step's own permission in its region.
     extra_action_permissions = dict.fromkeys((*COMMENT_STEPS, "reject", "dispatch_to", "resolve", "rate", "merge",
-                                              "notes", "events", "photos", "stats"), "view")
+                                              "notes", "events", "photos", "photo_file", "stats"), "view")
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -275,8 +293,23 @@ class IncidentViewSet(ScopedViewSet):
     def photos(self, request, code=None):
         """Photos of the report and of the handling."""
         incident = self.get_object()
-        photos = IncidentPhoto.objects.filter(incident=incident).order_by("created_at", "id")
+        photos = IncidentPhoto.objects.filter(incident=incident).select_related("incident").order_by("created_at", "id")
         return Response(IncidentPhotoSerializer(photos, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY}, parameters=[
+        OpenApiParameter("size", str, enum=["full", "thumb"], description="thumb: at most 320 px")])
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)", url_name="photo-file",
+            renderer_classes=[JPEGRenderer, JSONRenderer])
+    def photo_file(self, request, code=None, photo_id=None):
+        """One photo (EXIF already stripped) or its thumbnail."""
+        incident = self.get_object()
+        photo = get_object_or_404(IncidentPhoto, pk=photo_id, incident=incident)
+        field = photo.thumbnail if request.query_params.get("size") == "thumb" else photo.image
+        if not field:
+            raise Http404
+        response = FileResponse(field.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
 
     @extend_schema(responses=inline_serializer("IncidentStatistics", {
         "counts": serializers.DictField(help_text="see selectors.incident_statistics")}))

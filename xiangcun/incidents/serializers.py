@@ -5,6 +5,7 @@ Writes never go through ``serializer.save()``: the viewsets hand the validated d
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from xiangcun.accounts.models import Department
@@ -104,15 +105,17 @@ class IncidentPhotoSerializer(serializers.ModelSerializer):
         model = IncidentPhoto
         fields = ["id", "stage", "url", "thumbnail_url", "width", "height", "size", "created_at"]
 
-    def _absolute(self, file) -> str:
+    def _url(self, photo: IncidentPhoto, suffix: str = "") -> str:
+        """Through the API (token or session, scoped): media files are not served to the public."""
+        url = reverse("incident-photo-file", args=[photo.incident.code, photo.pk]) + suffix
         request = self.context.get("request")
-        return request.build_absolute_uri(file.url) if request else file.url
+        return request.build_absolute_uri(url) if request else url
 
     def get_url(self, photo: IncidentPhoto) -> str:
-        return self._absolute(photo.image)
+        return self._url(photo)
 
     def get_thumbnail_url(self, photo: IncidentPhoto) -> str:
-        return self._absolute(photo.thumbnail)
+        return self._url(photo, "?size=thumb")
 
 
 class IncidentEventSerializer(serializers.ModelSerializer):

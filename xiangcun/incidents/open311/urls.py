@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import re_path
+from django.urls import path, re_path
 
 from xiangcun.incidents.open311 import views
 
@@ -16,4 +16,6 @@ urlpatterns = [
     re_path(r"^requests" + FMT, views.requests, name="requests"),
     re_path(r"^requests/(?P<service_request_id>[-\w]+)" + FMT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[-\w]+)" + FMT, views.token, name="token"),
+    # Not a GeoReport resource: where media_url points (the photo of a public incident).
+    path("media/<uuid:token>/<int:photo_id>.jpg", views.media, name="media"),
 ]

@@ -13,8 +13,8 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -153,7 +153,7 @@ def _requests_queryset(key):
         visible |= prefix_q("region__code", key.region.code)
     public_note = (IncidentEvent.objects.filter(incident=OuterRef("pk"), is_public=True).exclude(comment="")
                    .order_by("-created_at", "-id").values("comment")[:1])
-    first_photo = IncidentPhoto.objects.filter(incident=OuterRef("pk")).order_by("created_at", "id").values("image")[:1]
+    first_photo = IncidentPhoto.objects.filter(incident=OuterRef("pk")).order_by("created_at", "id").values("pk")[:1]
     return (Incident.objects.filter(visible)
             .select_related("category", "region__parent__parent", "assigned_department", "assigned_region",
                             "duplicate_of")
@@ -187,7 +187,8 @@ def _request(request, incident: Incident) -> dict:
     """One ``<request>``; reporter data is never part of it."""
     media_url = ""
     if incident.is_public and incident.first_photo:
-        media_url = request.build_absolute_uri(default_storage.url(incident.first_photo))
+        media_url = request.build_absolute_uri(reverse("open311:media", kwargs={
+            "token": incident.uuid, "photo_id": incident.first_photo}))
     return {
         "service_request_id": incident.code,
         "status": "closed" if incident.state in choices.FINISHED_STATES else "open",
@@ -331,3 +332,14 @@ def token(request, fmt: str, params: dict, token: str):
     if code is None:
         raise Open311Error(404, _("Unknown token."))
     return render(fmt, "service_requests", [{"service_request_id": code, "token": token}])
+
+
+def media(request, token: str, photo_id: int):
+    """The photo behind ``media_url``: only of a public incident, addressed by its opaque token (uuid)."""
+    photo = (IncidentPhoto.objects.filter(pk=photo_id, incident__uuid=token, incident__is_public=True)
+             .only("image").first())
+    if photo is None or not photo.image:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

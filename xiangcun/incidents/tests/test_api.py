@@ -101,6 +101,11 @@ def test_a_multipart_report_keeps_its_photos_and_a_bad_photo_is_refused_on_its_f
     photos = villager.get(f"{API}{created.json()['code']}/photos/").json()
     assert len(photos) == 2 and photos[0]["thumbnail_url"].startswith("http://testserver/")
 
+    image = villager.get(photos[0]["url"])
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert b"".join(image.streaming_content)[:2] == b"\xff\xd8"
+    assert client_as("village_clerk_b").get(photos[0]["thumbnail_url"]).status_code == 404
+
     fake = SimpleUploadedFile("x.jpg", b"not an image at all", content_type="image/jpeg")
     refused = villager.post(API, {"category": "env-garbage", "description": "垃圾", "region": VILLAGE_A,
                                   "photos": [fake]})

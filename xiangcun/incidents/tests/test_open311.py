@@ -105,7 +105,10 @@ def test_a_client_lists_services_posts_a_request_and_follows_it_to_closed_in_jso
     services.incident_close(actor=clerk, incident=incident)
     closed = client.get(f"{BASE}/requests/{incident.code}.json").json()[0]
     assert closed["status"] == "closed" and closed["status_notes"] == "已清运" and closed["expected_datetime"] == ""
-    assert closed["media_url"].startswith("http://testserver/")
+    photo = client.get(closed["media_url"])
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    Incident.objects.filter(pk=incident.pk).update(is_public=False)
+    assert client.get(closed["media_url"]).status_code == 404
 
 
 def test_the_same_round_trip_in_xml_has_the_specifications_elements(key):
