@@ -79,8 +79,11 @@ def locate(lat: float, lng: float) -> tuple[Region | None, Grid | None]:
     point = Point(lng, lat)
     village_id = _hit(_index("village"), point)
     grid_id = _hit(_index("grid"), point)
-    village = Region.objects.filter(pk=village_id).first() if village_id else None
     grid = Grid.objects.filter(pk=grid_id).select_related("village").first() if grid_id else None
+    if grid is not None and grid.village_id == village_id:
+        village = grid.village  # the usual case: one query for both
+    else:
+        village = Region.objects.filter(pk=village_id).first() if village_id else None
     if grid is not None and village is not None and grid.village_id != village.pk:
         grid = None  # boundaries that disagree: trust the village, leave the grid to the person
     if grid is not None and village is None:

@@ -54,8 +54,9 @@ def _message(incident, kind: str, title: str, body: str = "", url: str | None = 
                    data={"incident": incident.code, "state": incident.state})
 
 
-def notify_dispatchers(incident, *, kind: str, title: str, body: str = "") -> None:
-    notify(dispatchers_of(incident), _message(incident, kind, title, body))
+def notify_dispatchers(incident, *, kind: str, title: str, body: str = "", recipients=None) -> None:
+    """``recipients``: ``dispatchers_of(incident)`` when the caller read them already (outside its write lock)."""
+    notify(dispatchers_of(incident) if recipients is None else recipients, _message(incident, kind, title, body))
 
 
 def notify_handlers(incident, *, kind: str, title: str, body: str = "") -> None:

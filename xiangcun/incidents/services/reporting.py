@@ -29,7 +29,7 @@ from xiangcun.core.validators import normalize_phone
 from xiangcun.incidents import choices
 from xiangcun.incidents.models import Category, DailyCounter, Incident, IncidentEvent, IncidentPhoto
 from xiangcun.incidents.services.deadlines import deadline_for
-from xiangcun.incidents.services.notifying import notify_dispatchers
+from xiangcun.incidents.services.notifying import dispatchers_of, notify_dispatchers
 from xiangcun.regions.choices import Level
 from xiangcun.regions.locating import locate
 
@@ -247,23 +247,34 @@ def incident_report(*, actor, data: ReportInput, open311_key=None) -> ReportResu
     processed = process_photos(data.photos)  # CPU work, before the write lock is taken
 
     reporter = _reporter_account(actor, data.source, open311_key)
+    incident = Incident(
+        source=data.source, category=data.category, description=description,
+        priority=data.priority or data.category.default_priority,
+        is_public=data.category.default_public if data.is_public is None else data.is_public,
+        region=region, grid=grid, lat=point[0] if point else None, lng=point[1] if point else None,
+        address=(data.address or "").strip()[:200], reporter=reporter,
+        reporter_name=(data.reporter_name or "").strip()[:60] or (
+            (reporter.full_name or reporter.username) if reporter else ""),
+        reporter_phone=phone, reporter_phone_hash=lookup_hash(phone) if phone else "",
+        household=data.household, client_key=client_key, open311_key=open311_key,
+    )
+    # Everything that reads but does not write happens before the write lock is taken (SQLite has one
+    # writer; bench/bench_incidents.py): the field checks (the related rows were loaded above, so their
+    # existence is not asked again; uniqueness is the database's), the reporter's scope and the village's
+    # dispatchers (a new incident is held by its village).
+    incident.created_at = timezone.now()
+    incident.stage_deadline = deadline_for(incident, choices.State.REPORTED, incident.created_at)
+    incident.full_clean(exclude=["reporter_phone", "client_key", "code", "category", "region", "grid", "reporter",
+                                 "household", "open311_key"], validate_unique=False)
+    if actor is not None and open311_key is None:
+        user_scope(actor, "incidents.view_incident")
+    dispatchers = dispatchers_of(incident)
     try:
         with transaction.atomic():
             now = timezone.now()
-            incident = Incident(
-                code=next_tracking_code(now), source=data.source, category=data.category, description=description,
-                priority=data.priority or data.category.default_priority,
-                is_public=data.category.default_public if data.is_public is None else data.is_public,
-                region=region, grid=grid, lat=point[0] if point else None, lng=point[1] if point else None,
-                address=(data.address or "").strip()[:200], reporter=reporter,
-                reporter_name=(data.reporter_name or "").strip()[:60] or (
-                    (reporter.full_name or reporter.username) if reporter else ""),
-                reporter_phone=phone, reporter_phone_hash=lookup_hash(phone) if phone else "",
-                household=data.household, client_key=client_key, open311_key=open311_key,
-            )
+            incident.code = next_tracking_code(now)
             incident.created_at = now
             incident.stage_deadline = deadline_for(incident, choices.State.REPORTED, now)
-            incident.full_clean(exclude=["reporter_phone", "client_key", "code"])
             incident.save()
             duplicate = find_possible_duplicate(incident)
             if duplicate is not None:
@@ -277,7 +288,8 @@ def incident_report(*, actor, data: ReportInput, open311_key=None) -> ReportResu
                 verify_saved_in_scope(actor, incident, "view")
             notify_dispatchers(incident, kind="incident_reported",
                                title=_("New report %(code)s: %(category)s")
-                               % {"code": incident.code, "category": incident.category.name})
+                               % {"code": incident.code, "category": incident.category.name},
+                               recipients=dispatchers)
     except IntegrityError:
         if client_key is None:
             raise
