@@ -116,7 +116,7 @@ def category_groups() -> list[dict]:
 def village_groups(villages) -> list[tuple[str, list[Region]]]:
     groups: dict[str, list[Region]] = {}
     for village in villages:
-        groups.setdefault(village.parent.name if village.parent_id else "", []).append(village)
+        groups.setdefault(village.parent.display_name if village.parent_id else "", []).append(village)
     return list(groups.items())
 
 

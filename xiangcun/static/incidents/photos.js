@@ -41,7 +41,7 @@ export function enhance(form) {
       (await downscaleAll(input.files)).forEach((blob) => body.append(input.name, blob, blob.name));
     }
     try {
-      const response = await fetch(form.action || location.href, { method: "POST", body, credentials: "same-origin" });
+      const response = await fetch(form.getAttribute("action") || location.href, { method: "POST", body, credentials: "same-origin" });
       if (response.redirected) { location.assign(response.url); return; }
       document.open();
       document.write(await response.text());

@@ -49,7 +49,7 @@ function snapshot() {
   for (const [name, value] of data.entries()) {
     if (name !== "photos" && name !== "csrfmiddlewaretoken" && typeof value === "string") fields[name] = value;
   }
-  return { key: fields.client_key, scope, action: form.action || location.href, fields,
+  return { key: fields.client_key, scope, action: form.getAttribute("action") || location.href, fields,
            photos: photos || Array.from($("id_photos").files), created: Date.now(), error: "",
            summary: (fields.description || "").slice(0, 40) };
 }
