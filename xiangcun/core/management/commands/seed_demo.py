@@ -1,4 +1,4 @@
-"""`manage.py seed_demo --county 623023`: the county tree, synthetic geometry and grids, the personas, households."""
+"""`manage.py seed_demo --county 623023`: the county tree, geometry and grids, personas, households, incidents."""
 
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--data", default=str(DEMO_DATA), help="folder of division CSV files holding the county")
         parser.add_argument("--households", type=int, default=5000,
                             help="synthetic households to create (default 5000; 35000 is a full county; 0: none)")
+        parser.add_argument("--incidents", type=int, default=300,
+                            help="demo incidents with their timelines (default 300; 0: none)")
 
-    def handle(self, *args, county: str, seed: int, password: str, data: str, households: int, verbosity: int = 1,
-               **options) -> None:
+    def handle(self, *args, county: str, seed: int, password: str, data: str, households: int, incidents: int = 300,
+               verbosity: int = 1, **options) -> None:
         started = time.monotonic()
         try:
             units = importing.load_units(Path(data), root=county)
@@ -48,11 +50,17 @@ class Command(BaseCommand):
                     first_grid.workers.add(grid_worker)
             SystemSetting.put("demo_loaded", {"county": county, "seed": seed})
         seeded = self.seed_households(county, households, seed, verbosity)
+        incident_started = time.monotonic()
+        from xiangcun.incidents.demo import seed_incidents
+
+        incident_result = seed_incidents(county=Region.objects.get(code=county), count=incidents, seed=seed)
+        incident_seconds = time.monotonic() - incident_started
         if verbosity:
             self.stdout.write(f"regions: {result.created} created, {result.updated} renamed, "
                               f"{result.unchanged} unchanged")
             self.stdout.write(f"geometry: {geometry}")
             self.stdout.write(f"households: {seeded}")
+            self.stdout.write(f"incidents: {incident_result} ({incident_seconds:.1f} s)")
             self.stdout.write(f"demo accounts (password {password}): " + ", ".join(p.username for p in PERSONAS))
             self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
 
