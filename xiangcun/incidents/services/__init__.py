@@ -37,6 +37,12 @@ from xiangcun.incidents.services.open311 import (
     open311_key_revoke,
     open311_request_submit,
 )
+from xiangcun.incidents.services.patrols import (
+    patrol_add_points,
+    patrol_end,
+    patrol_report_finding,
+    patrol_start,
+)
 from xiangcun.incidents.services.privacy import incident_reveal_reporter_phone
 from xiangcun.incidents.services.reporting import ReportInput, ReportResult, incident_report, next_tracking_code
 from xiangcun.incidents.services.sla import incidents_apply_overdue_rules, incidents_mark_overdue
@@ -49,5 +55,6 @@ __all__ = [
     "incident_resolve", "incident_reveal_reporter_phone", "incident_rework", "incident_send_back", "incident_start",
     "incident_supervise", "incidents_apply_overdue_rules", "incidents_bulk_dispatch", "incidents_mark_overdue",
     "may_work_on", "next_tracking_code", "open311_key_check", "open311_key_create", "open311_key_revoke",
-    "open311_request_submit", "suggest_assignment",
+    "open311_request_submit", "patrol_add_points", "patrol_end", "patrol_report_finding", "patrol_start",
+    "suggest_assignment",
 ]

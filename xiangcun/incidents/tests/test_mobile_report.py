@@ -107,3 +107,14 @@ def test_the_home_page_leads_to_the_phone_pages(client_as):
     assert 'data-testid="quick-incident-inbox"' not in villager
     worker = client_as("grid_worker_a").get("/").content.decode()
     assert 'data-testid="quick-incident-inbox"' in worker
+
+
+def test_locate_names_the_village_of_a_point_or_refuses_nonsense(client_as, monkeypatch, tree):
+    from xiangcun.incidents.views import mobile
+
+    monkeypatch.setattr(mobile, "locate", lambda lat, lng: (tree[VILLAGE_A], None))
+    client = client_as("villager_a")
+    found = client.get("/m/incidents/locate/", {"lat": "33.79", "lng": "104.37"})
+    assert found.json()["village"]["code"] == VILLAGE_A
+    assert client.get("/m/incidents/locate/", {"lat": "north", "lng": "104"}).status_code == 400
+    assert client.get("/m/incidents/locate/", {"lat": "95", "lng": "104"}).status_code == 400
