@@ -55,7 +55,8 @@ class LoggingWeChatChannel:
 
 
 def configured_channels() -> list:
-    return [import_string(path)() for path in getattr(settings, "NOTIFY_CHANNELS", ())]
+    """The adapters named in settings; ``none`` (``XIANGCUN_NOTIFY_CHANNELS=none``) means in-app only."""
+    return [import_string(path)() for path in getattr(settings, "NOTIFY_CHANNELS", ()) if path.lower() != "none"]
 
 
 def deliver(notification_ids: Sequence[int], phones: Sequence[str], *, kind: str, title: str, body: str,

@@ -239,3 +239,13 @@ def test_an_anonymous_reporter_with_a_phone_gets_an_sms(personas, tree, caplog, 
     sms = [record.getMessage() for record in caplog.records if record.getMessage().startswith("sms to 138****4321")]
     assert len(sms) == 1 and incident.code in sms[0]
     assert "13887654321" not in caplog.text
+
+
+def test_none_turns_the_outside_channels_off_and_keeps_the_in_app_row(settings, personas,
+                                                                        django_capture_on_commit_callbacks):
+    settings.NOTIFY_CHANNELS = ["none"]
+    clerk = personas["village_clerk_a"]
+    clerk.email = "clerk@example.cn"
+    clerk.save()
+    send([clerk], capture=django_capture_on_commit_callbacks)
+    assert not mail.outbox and Notification.objects.for_user(clerk).count() == 1
