@@ -595,13 +595,13 @@ def _notifications(generator: _Generator, drafts: list[_Draft]) -> int:
                                                                         "state": incident.state},
                                  created_at=at, read_at=at + timedelta(hours=1) if read else None))
 
-    in_a = [d for d in drafts if d.incident.region.code == VILLAGE_A]
-    for draft in in_a[-40:]:
+    in_a = [d for d in drafts if d.incident.region.code == VILLAGE_A]  # in the order of reporting
+    for position, draft in enumerate(in_a[-40:], start=-min(len(in_a), 40)):
         incident, created = draft.incident, draft.incident.created_at
         recent = generator.now - created < timedelta(days=3)
         add(users.get("village_clerk_a"), draft, "incident_reported",
             _("New report %(code)s: %(category)s") % {"code": incident.code, "category": incident.category.name},
-            created, read=not recent or incident.state != State.REPORTED)
+            created, read=position < -3 and (not recent or incident.state != State.REPORTED))
         if incident.overdue:
             add(users.get("village_clerk_a"), draft, "incident_overdue",
                 _("Overdue: %(code)s %(category)s (%(stage)s)") % {
