@@ -290,3 +290,24 @@ def test_answering_a_new_report_costs_no_query_after_the_service(client_as, monk
     with CaptureQueriesContext(connection) as queries:
         assert report(villager, lat=33.81, lng=104.31).status_code == 201
     assert len(queries) == marks["after_service"]
+
+
+@pytest.mark.parametrize("route", ["/api/v1/patrols/", "/api/v1/dispatch-rules/", "/api/v1/incident-categories/"])
+def test_the_other_lists_cost_the_same_queries_for_one_row_or_many(route, tree, personas, client_as):
+    from xiangcun.incidents.tests.factories import make_dispatch_rule, make_patrol
+
+    county = client_as("county_admin")
+    worker, village = personas["grid_worker_a"], tree[VILLAGE_A]
+    make_patrol(village, worker=worker).incidents.add(make_incident(village))
+    make_dispatch_rule(tree["623023103"])
+    county.get(route)
+    with CaptureQueriesContext(connection) as few:
+        county.get(route)
+    for code in ("road", "env-sewage", "dispute", "road-light"):
+        make_dispatch_rule(tree["623023"], category_code=code)
+        patrol = make_patrol(village, worker=worker)
+        patrol.incidents.add(make_incident(village), make_incident(village))
+    Category.objects.create(code="extra", name="其他2", parent=category("road"))
+    with CaptureQueriesContext(connection) as many:
+        assert county.get(route).status_code == 200
+    assert len(many) == len(few)
