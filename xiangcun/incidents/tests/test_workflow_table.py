@@ -92,9 +92,9 @@ def test_resolving_and_rejecting_need_words_and_internal_steps_stay_internal():
 
 def _incident(**fields):
     now = timezone.now()
-    defaults = {"state": S.CLOSED, "reporter_id": 7, "closed_at": now - timedelta(days=1), "level": HoldingLevel.VILLAGE,
-                "category": SimpleNamespace(reopen_days=7), "assignee_kind": AssigneeKind.USER, "assigned_user_id": 3,
-                "supervised": False}
+    defaults = {"state": S.CLOSED, "reporter_id": 7, "closed_at": now - timedelta(days=1),
+                "level": HoldingLevel.VILLAGE, "category": SimpleNamespace(reopen_days=7),
+                "assignee_kind": AssigneeKind.USER, "assigned_user_id": 3, "supervised": False}
     return SimpleNamespace(**{**defaults, **fields})
 
 
