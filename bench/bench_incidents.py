@@ -7,9 +7,11 @@ the 舟曲县 tree with synthetic village boundaries and grids, the demo persona
    times, through Django's test ``Client`` logged in as ``county_admin`` (the county) and
    ``village_clerk_a`` (杰迪村), ``--runs`` requests of the dispatch console ``/incidents/`` (URL name
    ``incidents:console``) unfiltered and filtered (a state, overdue, a category), beside ``/healthz``
-   through the same client; the list query's plan (``EXPLAIN QUERY PLAN``) is printed. Target: p95 ≤ 200 ms.
-2. starts uvicorn on 127.0.0.1 (a free port; ``--workers 1`` and then ``2``, each started and stopped by
-   this script), issues an API token for ``villager_a`` and lets ``--clients`` threads (one keep-alive
+   through the same client; the three slowest queries of each page are printed with their plans
+   (``EXPLAIN QUERY PLAN``). Target: p95 ≤ 200 ms.
+2. starts uvicorn on 127.0.0.1 (a free port; ``--workers 1``, ``2`` as uvicorn ships, and ``2`` with TCP_NODELAY
+   restored: see ``bench/_uvicorn_tcp.py``; each started and stopped by this script), issues an API token
+   for ``villager_a`` and lets ``--clients`` threads (one keep-alive
    ``http.client`` connection each) send ``--requests`` ``GET /healthz`` (the baseline), then
    ``--requests`` ``POST /api/v1/incidents/`` (JSON: category code, description, a WGS84 point inside a
    random village of the county, a fresh client key). Requests/s and p50/p95/p99 latency of both, and
@@ -18,8 +20,8 @@ the 舟曲县 tree with synthetic village boundaries and grids, the demo persona
 The Huey consumer is not started (``make run`` starts it beside uvicorn): notifications are queued in
 its SQLite file and not delivered during the run.
 
-    .venv/bin/python bench/bench_incidents.py [--json PATH] [--incidents 100000] [--runs 50]
-        [--clients 12] [--requests 3000] [--workers 1,2] [--only console|http]
+    .venv/bin/python bench/bench_incidents.py [--json PATH] [--incidents 100000] [--runs 30]
+        [--clients 12] [--requests 1000] [--workers 1,2,2+nodelay] [--only console|http]
 """
 
 from __future__ import annotations
@@ -58,10 +60,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--incidents", type=int, default=100_000, help="incidents in the database (default 100000)")
-    parser.add_argument("--runs", type=int, default=50, help="timed console requests of each kind (default 50)")
+    parser.add_argument("--runs", type=int, default=30, help="timed console requests of each kind (default 30)")
     parser.add_argument("--clients", type=int, default=12, help="concurrent HTTP clients (default 12)")
-    parser.add_argument("--requests", type=int, default=3000, help="HTTP requests per phase (default 3000)")
-    parser.add_argument("--workers", default="1,2", help="uvicorn worker counts to try, comma-separated (default 1,2)")
+    parser.add_argument("--requests", type=int, default=1000, help="HTTP requests per phase (default 1000)")
+    parser.add_argument("--workers", default="1,2,2+nodelay",
+                        help="uvicorn worker counts to try, comma-separated; N+nodelay: N workers with TCP_NODELAY "
+                             "restored (bench/_uvicorn_tcp.py). Default 1,2,2+nodelay")
     parser.add_argument("--only", choices=("console", "http"), help="run only one of the two parts")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
@@ -109,25 +113,11 @@ def explain(sql: str, params) -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        if params is None:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return [row[-1] for row in cursor.fetchall()]
-
-
-def list_query_plans(user, filters: dict[str, str]) -> dict[str, list[str]]:
-    """Plans of the page query of each filter: FilterSet over the restricted rows, first 50, as the console does."""
-    from django.http import QueryDict
-
-    from xiangcun.incidents.filtersets import IncidentFilterSet
-    from xiangcun.incidents.models import Incident
-
-    plans = {}
-    for name, query in filters.items():
-        rows = IncidentFilterSet(QueryDict(query), queryset=Incident.objects.restrict(user, "view")).qs
-        sql, params = rows.select_related("category", "region")[:50].query.sql_with_params()
-        plans[f"page, {name}"] = explain(sql, params)
-        sql, params = rows.order_by().values("pk").query.sql_with_params()
-        plans[f"count, {name}"] = explain(f"SELECT COUNT(*) FROM ({sql})", params)
-    return plans
 
 
 def timed(function: Callable[[], object], runs: int, warm_up: int = 5) -> dict:
@@ -178,7 +168,6 @@ def measure_console(runs: int) -> tuple[list[dict], dict]:
         baseline = timed(get("/healthz"), runs)
         results.append({"name": f"baseline: /healthz, {persona}", "persona": persona, "in_scope": visible,
                         **baseline})
-        plans[persona] = list_query_plans(user, filters)
         if console is None:
             print("incidents:console does not exist yet: the console part measures nothing", file=sys.stderr)
             continue
@@ -188,6 +177,11 @@ def measure_console(runs: int) -> tuple[list[dict], dict]:
             figures = timed(call, runs)
             with CaptureQueriesContext(connection) as captured:
                 call()
+            slowest = sorted(captured.captured_queries, key=lambda query: -float(query["time"]))[:3]
+            plans[f"{persona}, console {name}"] = [
+                {"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"][:400],
+                 "plan": explain(query["sql"], None) if query["sql"].startswith("SELECT") else []}
+                for query in slowest]
             results.append({
                 "name": f"console {name}, {persona}", "persona": persona, "url": url, "in_scope": visible,
                 **figures, "queries": len(captured),
@@ -252,12 +246,13 @@ def free_port() -> int:
 class Server:
     """uvicorn on 127.0.0.1 as ``manage.py serve`` starts it, on the benchmark's database; stopped on exit."""
 
-    def __init__(self, var_dir: str, workers: int) -> None:
+    def __init__(self, var_dir: str, workers: int, *, nodelay_fix: bool = False) -> None:
         self.port = free_port()
         env = {**os.environ, "XIANGCUN_VAR_DIR": var_dir, "XIANGCUN_LOG_LEVEL": "WARNING",
                "DJANGO_SETTINGS_MODULE": "xiangcun.settings", "PYTHONUNBUFFERED": "1"}
+        launcher = [str(Path(__file__).resolve().parent / "_uvicorn_tcp.py")] if nodelay_fix else ["-m", "uvicorn"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "xiangcun.asgi:application", "--host", "127.0.0.1",
+            [sys.executable, *launcher, "xiangcun.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(workers), "--no-access-log",
              "--timeout-graceful-shutdown", "5"], cwd=ROOT, env=env)
         deadline = time.monotonic() + 60
@@ -334,7 +329,7 @@ def load(port: int, clients: int, requests: list[tuple[str, str, bytes | None, d
             "statuses": {str(code): count for code, count in sorted(statuses.items())}, "errors": errors[:5]}
 
 
-def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[int], seed_value: int) -> list[dict]:
+def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[str], seed_value: int) -> list[dict]:
     from django.db import connection
 
     from xiangcun.incidents.models import Incident
@@ -345,8 +340,9 @@ def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[int
     connection.close()  # the server processes own the database during the load
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
     results = []
-    for workers in worker_counts:
-        server = Server(var_dir, workers)
+    for setting in worker_counts:
+        workers, nodelay_fix = int(setting.split("+")[0]), setting.endswith("+nodelay")
+        server = Server(var_dir, workers, nodelay_fix=nodelay_fix)
         try:
             warm = [("GET", "/healthz", None, {})] * (10 * clients)
             warm += [("POST", CREATE_PATH, bodies.pop(), headers) for _index in range(5 * clients)]
@@ -359,11 +355,12 @@ def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[int
                                                   for _index in range(count)])
         finally:
             server.stop()
-        label = f"uvicorn --workers {workers}, {clients} clients"
-        results.append({"name": f"baseline: GET /healthz, {label}", "workers": workers, "clients": clients,
-                        **baseline})
+        label = f"uvicorn --workers {workers}{' (TCP_NODELAY fixed)' if nodelay_fix else ''}, {clients} clients"
+        results.append({"name": f"baseline: GET /healthz, {label}", "workers": workers, "nodelay_fix": nodelay_fix,
+                        "clients": clients, **baseline})
         results.append({
-            "name": f"POST {CREATE_PATH}, {label}", "workers": workers, "clients": clients, **creates,
+            "name": f"POST {CREATE_PATH}, {label}", "workers": workers, "nodelay_fix": nodelay_fix, "clients": clients,
+            **creates,
             "ratio_rps_to_healthz": round(creates["requests_per_s"] / baseline["requests_per_s"], 3),
             "ratio_p95_to_healthz": round(creates["p95_ms"] / baseline["p95_ms"], 1),
             "meets_target": (creates["requests_per_s"] >= CREATE_TARGET_RPS
@@ -398,12 +395,12 @@ def print_console(results: list[dict], plans: dict) -> None:
                   if "target_p95_ms" in entry else "")
         print(f"{entry['name']:<58} {entry['median_ms']:>10.2f} {entry['p95_ms']:>9.2f} {entry['p99_ms']:>9.2f} "
               f"{entry.get('queries', ''):>8} {entry.get('ratio_p95_to_healthz', ''):>10} {target:>8}")
-    for persona, by_query in plans.items():
-        print(f"\nquery plans, {persona}:")
-        for name, lines in by_query.items():
-            print(f"  {name}:")
-            for line in lines:
-                print(f"    {line}")
+    for page_name, queries in plans.items():
+        print(f"\nslowest queries of {page_name}:")
+        for query in queries:
+            print(f"  {query['ms']} ms: {query['sql'][:300]}")
+            for line in query["plan"]:
+                print(f"      {line}")
 
 
 def print_http(results: list[dict]) -> None:
@@ -426,7 +423,7 @@ def print_http(results: list[dict]) -> None:
 
 def main() -> int:
     args = parse_args()
-    workers = [int(item) for item in args.workers.split(",") if item.strip()]
+    workers = [item.strip() for item in args.workers.split(",") if item.strip()]
     report: dict = {"benchmark": "incidents"}
     with tempfile.TemporaryDirectory(prefix="xiangcun-bench-") as var_dir:
         setup_django(var_dir, plain_static=True)
