@@ -195,7 +195,9 @@ class Incident(RegionScopedModel):
         ]
         indexes = [
             models.Index(fields=["state", "created_at"], name="incident_state_created"),
-            models.Index(fields=["region", "state"], name="incident_region_state"),
+            # The console's state tabs count over every incident in scope with its filters: covered by one index.
+            models.Index(fields=["region", "state", "category", "overdue", "stage_deadline"],
+                         name="incident_console_counts"),
             models.Index(fields=["category", "created_at"], name="incident_category_created"),
             models.Index(fields=["lat", "lng"], name="incident_lat_lng"),
         ]
