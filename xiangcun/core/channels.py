@@ -5,6 +5,11 @@ An adapter is a class with ``name`` and ``send(*, users, phones, title, body, ur
 and ``LoggingWeChatChannel`` write one log line per message with the number masked, standing in for a
 county's SMS gateway or WeChat service account until one is configured (see docs/deployment.md).
 A failing channel is logged and does not stop the others; in-app notifications are already stored.
+
+Two optional attributes keep a busy platform cheap: ``reaches(users, phones)`` says whether the channel has
+anyone to send to (no e-mail address, no background task), and ``inline = True`` marks a channel as cheap
+as a log line, sent right after the commit instead of through the background worker. A real gateway stays
+``inline = False``.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ logger = logging.getLogger("xiangcun.notify")
 
 class EmailChannel:
     name = "email"
+    inline = False  # a mail server may be slow: sent by the background worker
+
+    def reaches(self, users: Sequence, phones: Sequence[str]) -> bool:
+        return any(user.email for user in users)
 
     def send(self, *, users: Sequence, phones: Sequence[str], title: str, body: str, url: str) -> int:
         link = f"{settings.SITE_URL.rstrip('/')}{url}" if url and getattr(settings, "SITE_URL", "") else url
@@ -35,6 +44,10 @@ class LoggingSMSChannel:
     """SMS stand-in: one log line per recipient, numbers masked. Replace with the county's gateway adapter."""
 
     name = "sms"
+    inline = True  # only a log line: written at once, no background task
+
+    def reaches(self, users: Sequence, phones: Sequence[str]) -> bool:
+        return bool(phones) or any(getattr(user, "phone", "") for user in users)
 
     def send(self, *, users: Sequence, phones: Sequence[str], title: str, body: str, url: str) -> int:
         numbers = [*(user.phone for user in users if getattr(user, "phone", "")), *phones]
@@ -47,6 +60,10 @@ class LoggingWeChatChannel:
     """WeChat service-account stand-in: logs the template message it would send to users with an account."""
 
     name = "wechat"
+    inline = True
+
+    def reaches(self, users: Sequence, phones: Sequence[str]) -> bool:
+        return bool(users)
 
     def send(self, *, users: Sequence, phones: Sequence[str], title: str, body: str, url: str) -> int:
         for user in users:
@@ -59,17 +76,41 @@ def configured_channels() -> list:
     return [import_string(path)() for path in getattr(settings, "NOTIFY_CHANNELS", ()) if path.lower() != "none"]
 
 
+def _send(channel, users: Sequence, phones: Sequence[str], kind: str, title: str, body: str, url: str) -> int:
+    try:
+        return channel.send(users=users, phones=list(phones), title=title, body=body, url=url)
+    except Exception:  # one broken gateway must not silence the others
+        logger.exception("notification channel %s failed for %s", channel.name, kind)
+        return 0
+
+
+def dispatch(notification_ids: Sequence[int], users: Sequence, phones: Sequence[str], message) -> None:
+    """After commit: inline channels (log lines) now; the others through one background task, and only when
+    they reach somebody (an e-mail channel and nobody with an address: no task at all)."""
+    queued = []
+    for channel in configured_channels():
+        if not getattr(channel, "reaches", lambda users, phones: True)(users, phones):
+            continue
+        if getattr(channel, "inline", False):
+            _send(channel, users, phones, message.kind, message.title, message.body, message.url)
+        else:
+            queued.append(channel.name)
+    if queued:
+        from xiangcun.core.tasks import deliver_notifications
+
+        deliver_notifications(list(notification_ids), list(phones), message.kind, message.title, message.body,
+                              message.url, queued)
+
+
 def deliver(notification_ids: Sequence[int], phones: Sequence[str], *, kind: str, title: str, body: str,
-            url: str) -> dict[str, int]:
-    """Send one message through every configured channel; returns how many each one sent."""
+            url: str, channel_names: Sequence[str] | None = None) -> dict[str, int]:
+    """Send one message through the configured channels (or the named ones); returns how many each one sent."""
     from xiangcun.accounts.models import User
 
     users = list(User.objects.filter(notifications__pk__in=list(notification_ids), is_active=True).distinct())
     sent: dict[str, int] = {}
     for channel in configured_channels():
-        try:
-            sent[channel.name] = channel.send(users=users, phones=list(phones), title=title, body=body, url=url)
-        except Exception:  # one broken gateway must not silence the others
-            logger.exception("notification channel %s failed for %s", channel.name, kind)
-            sent[channel.name] = 0
+        if channel_names is not None and channel.name not in channel_names:
+            continue
+        sent[channel.name] = _send(channel, users, phones, kind, title, body, url)
     return sent

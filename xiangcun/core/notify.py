@@ -28,30 +28,32 @@ class Message:
 
 
 def notify(recipients: Iterable, message: Message, *, phones: Iterable[str] = ()) -> None:
-    """Tell these users (in-app and their channels) and these bare phone numbers (SMS) after commit.
+    """Tell these users (in-app and their channels) and these bare phone numbers (SMS).
 
     ``recipients`` are user objects (duplicates and ``None`` are dropped); ``phones`` reach people who
-    have no account, such as an anonymous reporter who left a number.
+    have no account, such as an anonymous reporter who left a number. The in-app rows are written now, in
+    the caller's transaction (they vanish with it if it rolls back, and cost no second write); the outside
+    channels are sent only after it commits.
     """
+    from xiangcun.core.models import Notification
+
     users = {user.pk: user for user in recipients if user is not None and getattr(user, "pk", None)}
     numbers = sorted({phone for phone in phones if phone})
     if not users and not numbers:
         return
+    rows = Notification.objects.bulk_create([
+        Notification(recipient_id=pk, kind=message.kind, title=message.title[:200], body=message.body,
+                     url=message.url, data=message.data)
+        for pk in sorted(users)
+    ])
+    ids = [row.pk for row in rows if row.pk]
 
-    def write() -> None:
-        from xiangcun.core.models import Notification
+    def send_outside() -> None:
+        from xiangcun.core import channels
 
-        rows = Notification.objects.bulk_create([
-            Notification(recipient_id=pk, kind=message.kind, title=message.title[:200], body=message.body,
-                         url=message.url, data=message.data)
-            for pk in sorted(users)
-        ])
-        from xiangcun.core.tasks import deliver_notifications
+        channels.dispatch(ids, list(users.values()), numbers, message)
 
-        deliver_notifications([row.pk for row in rows if row.pk], numbers, message.kind, message.title,
-                              message.body, message.url)
-
-    transaction.on_commit(write)
+    transaction.on_commit(send_outside)
 
 
 # --- the recipient's own writes: reading ------------------------------------------------------------------------

@@ -14,8 +14,9 @@ def import_job_task(job_id: int) -> None:
 
 @db_task()
 def deliver_notifications(notification_ids: list[int], phones: list[str], kind: str, title: str, body: str,
-                          url: str) -> None:
-    """Send committed notifications through the outside channels (email, SMS, WeChat adapters)."""
+                          url: str, channel_names: list[str] | None = None) -> None:
+    """Send committed notifications through the outside channels that are not inline (e-mail, gateways)."""
     from xiangcun.core import channels
 
-    channels.deliver(notification_ids, phones, kind=kind, title=title, body=body, url=url)
+    channels.deliver(notification_ids, phones, kind=kind, title=title, body=body, url=url,
+                     channel_names=channel_names)
