@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -94,8 +95,8 @@ STAGE_OF_STATE = {
 
 
 class PhotoStage(models.TextChoices):
-    REPORT = "report", _("report")
-    HANDLING = "handling", _("handling")
+    REPORT = "report", pgettext_lazy("photo taken at", "report")
+    HANDLING = "handling", pgettext_lazy("photo taken at", "handling")
 
 
 class EventKind(models.TextChoices):
