@@ -229,3 +229,18 @@ def test_an_anonymous_caller_is_kept_with_a_masked_phone(personas, village_a):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reporter_phone FROM incidents_incident WHERE id = %s", [incident.pk])
         assert "13912345678" not in cursor.fetchone()[0]
+
+
+def test_a_device_alarm_opens_an_incident_in_the_same_loop(personas, village_a, django_capture_on_commit_callbacks):
+    from xiangcun.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = services.incident_report(actor=None, data=services.ReportInput(
+            category=category("geohazard"), description="位移监测点 GNSS-07 超阈值", source="device",
+            region=village_a, client_key="alarm:gnss-07:rule-3:20261124")).incident
+    assert incident.reporter is None and incident.priority == "urgent" and incident.state == State.REPORTED
+    again = services.incident_report(actor=None, data=services.ReportInput(
+        category=category("geohazard"), description="位移监测点 GNSS-07 超阈值", source="device",
+        region=village_a, client_key="alarm:gnss-07:rule-3:20261124"))
+    assert not again.created and again.incident.pk == incident.pk  # a repeated alarm does not open a second one
+    assert Notification.objects.filter(recipient=personas["village_clerk_a"], kind="incident_reported").exists()
