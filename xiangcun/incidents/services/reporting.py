@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,30 +149,42 @@ def _check_actor_may_report(actor, region, open311_key) -> None:
 # --- writing ---------------------------------------------------------------------------------------------
 
 def next_tracking_code(now=None) -> str:
-    """``ZQ-20261122-0007``: the county's prefix, the local date, the day's sequence number."""
+    """``ZQ-20261122-0007``: the county's prefix, the local date, the day's sequence number.
+
+    One ``UPDATE … RETURNING`` (SQLite ≥ 3.35 and PostgreSQL) inside the report's transaction: the row lock
+    (PostgreSQL) or the write lock (SQLite) makes two reports of the same second take different numbers.
+    """
     day = timezone.localdate(now or timezone.now())
-    counter, _created = DailyCounter.objects.get_or_create(day=day)
-    DailyCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    number = DailyCounter.objects.filter(pk=counter.pk).values_list("last", flat=True).get()
-    return f"{settings.INCIDENT_CODE_PREFIX}-{day:%Y%m%d}-{number:04d}"
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])
+        row = cursor.fetchone()
+    if row is None:  # the day's first report
+        DailyCounter.objects.get_or_create(day=day)
+        return next_tracking_code(now)
+    return f"{settings.INCIDENT_CODE_PREFIX}-{day:%Y%m%d}-{row[0]:04d}"
 
 
 def find_possible_duplicate(incident: Incident) -> Incident | None:
-    """The nearest open incident of the same category within 100 m reported in the last 24 hours."""
+    """The nearest open incident of the same category within 100 m reported in the last 24 hours.
+
+    Only ids and coordinates are read, and only the newest 500 in the box: a spot reported a thousand times
+    (a landslide everyone sees) must not make every further report slower.
+    """
     if incident.lat is None or incident.lng is None:
         return None
     min_lat, max_lat, min_lng, max_lng = bounding_box(incident.lat, incident.lng, DUPLICATE_RADIUS_M)
+    since = (incident.created_at or timezone.now()) - DUPLICATE_WINDOW
     candidates = (Incident.objects
-                  .filter(category_id=incident.category_id, state__in=choices.OPEN_STATES,
-                          created_at__gte=incident.created_at - DUPLICATE_WINDOW,
+                  .filter(category_id=incident.category_id, state__in=choices.OPEN_STATES, created_at__gte=since,
                           lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
-                  .exclude(pk=incident.pk).only("id", "lat", "lng", "code"))
+                  .exclude(pk=incident.pk).order_by("-id").values_list("id", "lat", "lng")[:500])
     best, best_distance = None, DUPLICATE_RADIUS_M + 1.0
-    for candidate in candidates:
-        distance = distance_m(incident.lat, incident.lng, candidate.lat, candidate.lng)
+    for pk, lat, lng in candidates:
+        distance = distance_m(incident.lat, incident.lng, lat, lng)
         if distance < best_distance:
-            best, best_distance = candidate, distance
-    return best
+            best, best_distance = pk, distance
+    return Incident.objects.filter(pk=best).first() if best is not None else None
 
 
 def _existing_for_key(actor, client_key: str, open311_key) -> Incident | None:
@@ -275,11 +286,8 @@ def incident_report(*, actor, data: ReportInput, open311_key=None) -> ReportResu
             incident.code = next_tracking_code(now)
             incident.created_at = now
             incident.stage_deadline = deadline_for(incident, choices.State.REPORTED, now)
+            incident.possible_duplicate_of = find_possible_duplicate(incident)  # before the insert: no UPDATE
             incident.save()
-            duplicate = find_possible_duplicate(incident)
-            if duplicate is not None:
-                Incident.objects.filter(pk=incident.pk).update(possible_duplicate_of=duplicate)
-                incident.possible_duplicate_of = duplicate
             save_photos(incident, processed, stage=choices.PhotoStage.REPORT, actor=actor)
             IncidentEvent.objects.create(incident=incident, action=choices.EventKind.CREATE, to_state=incident.state,
                                          actor=actor if getattr(actor, "pk", None) else None,
