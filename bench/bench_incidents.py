@@ -10,7 +10,7 @@ the 舟曲县 tree with synthetic village boundaries and grids, the demo persona
    through the same client; the three slowest queries of each page are printed with their plans
    (``EXPLAIN QUERY PLAN``). Target: p95 ≤ 200 ms.
 2. starts uvicorn on 127.0.0.1 (a free port; ``--workers 1``, ``2`` as uvicorn ships, and ``2`` with TCP_NODELAY
-   restored: see ``bench/_uvicorn_tcp.py``; each started and stopped by this script), issues an API token
+   restored: see ``xiangcun/core/uvicorn_tcp.py``; each started and stopped by this script), issues an API token
    for ``villager_a`` and lets ``--clients`` threads (one keep-alive
    ``http.client`` connection each) send ``--requests`` ``GET /healthz`` (the baseline), then
    ``--requests`` ``POST /api/v1/incidents/`` (JSON: category code, description, a WGS84 point inside a
@@ -65,7 +65,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=1000, help="HTTP requests per phase (default 1000)")
     parser.add_argument("--workers", default="1,2,2+nodelay",
                         help="uvicorn worker counts to try, comma-separated; N+nodelay: N workers with TCP_NODELAY "
-                             "restored (bench/_uvicorn_tcp.py). Default 1,2,2+nodelay")
+                             "restored (xiangcun/core/uvicorn_tcp.py). Default 1,2,2+nodelay")
     parser.add_argument("--only", choices=("console", "http"), help="run only one of the two parts")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
@@ -250,7 +250,7 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "XIANGCUN_VAR_DIR": var_dir, "XIANGCUN_LOG_LEVEL": "WARNING",
                "DJANGO_SETTINGS_MODULE": "xiangcun.settings", "PYTHONUNBUFFERED": "1"}
-        launcher = [str(Path(__file__).resolve().parent / "_uvicorn_tcp.py")] if nodelay_fix else ["-m", "uvicorn"]
+        launcher = ["-m", "xiangcun.core.uvicorn_tcp"] if nodelay_fix else ["-m", "uvicorn"]
         self.process = subprocess.Popen(
             [sys.executable, *launcher, "xiangcun.asgi:application", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(workers), "--no-access-log",

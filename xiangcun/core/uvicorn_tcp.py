@@ -4,10 +4,10 @@ uvicorn 0.54 binds the socket of ``--workers N`` itself with ``proto`` 0; accept
 it, and asyncio only sets TCP_NODELAY on sockets whose ``proto`` is IPPROTO_TCP. With Nagle on, the
 body of every response after the first on a keep-alive connection waits for the client's delayed ACK,
 about 40 ms on Linux (https://github.com/Kludex/uvicorn/issues/3149; ``--workers 1`` is not affected).
-``bench_incidents.py --workers 2+nodelay`` measures two workers with this one-line fix; ``--workers 2``
-measures them as uvicorn ships.
+``manage.py serve --workers N`` (N > 1) starts uvicorn through this module; ``bench/bench_incidents.py
+--workers 2+nodelay`` measures two workers with this one-line fix, ``--workers 2`` as uvicorn ships.
 
-    python bench/_uvicorn_tcp.py xiangcun.asgi:application --workers 2 ...   (uvicorn's own arguments)
+    python -m xiangcun.core.uvicorn_tcp xiangcun.asgi:application --workers 2 ...   (uvicorn's own arguments)
 """
 
 from __future__ import annotations

@@ -53,7 +53,10 @@ class Command(BaseCommand):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         worker = subprocess.Popen([*manage, "run_huey", "--workers", "2", "--quiet"], env=env)
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "xiangcun.asgi:application", "--host", host, "--port", str(port),
+            # Several workers: through core/uvicorn_tcp.py, which keeps TCP_NODELAY on their shared socket
+            # (uvicorn 0.54 loses it; every keep-alive response after the first then waits ~40 ms).
+            [sys.executable, "-m", "xiangcun.core.uvicorn_tcp" if workers > 1 else "uvicorn",
+             "xiangcun.asgi:application", "--host", host, "--port", str(port),
              "--workers", str(workers), "--no-access-log", "--timeout-graceful-shutdown", "5"],
             env=env,
         )
