@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import json
+import math
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 
 from xiangcun.core.views import ScopedDetailView, ScopedListView
-from xiangcun.regions import selectors
+from xiangcun.regions import boundaries, selectors
 from xiangcun.regions.filtersets import GridFilterSet, RegionFilterSet
 from xiangcun.regions.models import Grid, Region
 
@@ -72,3 +77,38 @@ class SwitchRegionView(LoginRequiredMixin, View):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "/"
         return HttpResponseRedirect(target)
+
+
+class BoundariesView(LoginRequiredMixin, View):
+    """Village outlines for the place picker: ``?near=lat,lng&km=8`` or ``?within=<code>`` (GeoJSON).
+
+    Only villages on the user's map (``boundaries.map_regions``); a ``within`` region off it answers 404.
+    """
+
+    def get(self, request):
+        user = request.user
+        if "near" in request.GET:
+            try:
+                lat, lng = (float(part) for part in request.GET["near"].split(","))
+                km = float(request.GET.get("km") or boundaries.NEAR_KM)
+            except ValueError:
+                return self.refuse(_("Give near as latitude,longitude."))
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180) or not math.isfinite(km) or km <= 0:
+                return self.refuse(_("Give near as latitude,longitude."))
+            rows = boundaries.near(user, lat, lng, min(km, boundaries.MAX_KM))
+        elif request.GET.get("within"):
+            rows = boundaries.within(user, request.GET["within"])
+            if rows is None:
+                raise Http404
+            if len(rows) > boundaries.WITHIN_LIMIT:
+                return self.refuse(_("Too many villages: ask for those near a point."), code="too_many")
+        else:
+            return self.refuse(_("Give near as latitude,longitude."))
+        body = json.dumps(boundaries.feature_collection(rows), ensure_ascii=False, separators=(",", ":"))
+        response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+        patch_cache_control(response, private=True, max_age=3600)
+        return response
+
+    @staticmethod
+    def refuse(message: str, code: str = "invalid") -> JsonResponse:
+        return JsonResponse({"error": message, "code": code}, status=400)
