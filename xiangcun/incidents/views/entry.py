@@ -11,6 +11,7 @@ from django.views.generic import FormView
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.incidents import forms, services
+from xiangcun.regions import boundaries
 
 FIELD_ALIASES = {"location": "lat", "client_key": None, "household": None}
 
@@ -23,6 +24,9 @@ class IncidentCreateView(LoginRequiredMixin, FormView):
         if request.user.is_authenticated and not request.user.has_perm("incidents.dispatch_incident"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(picker_within=boundaries.home_code(self.request.user), **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -40,6 +40,7 @@ from xiangcun.incidents.mobile_forms import (
 from xiangcun.incidents.models import Category, Incident, Patrol
 from xiangcun.incidents.services import patrols as patrol_services
 from xiangcun.incidents.workflow import DISPATCH, HANDLE, TABLE, reporter_window_open
+from xiangcun.regions import boundaries
 from xiangcun.regions.choices import Level
 from xiangcun.regions.locating import locate
 from xiangcun.regions.models import Grid, Region
@@ -149,6 +150,7 @@ class ReportView(LoginRequiredMixin, View):
             "chosen_category": category or "", "chosen_group": _top_code(category),
             "chosen_region": form["region"].value() or "",
             "outbox_scope": str(request.user.pk), "nav": "inbox" if patrol else "report",
+            "picker_within": boundaries.home_code(request.user),
         }, status=status)
 
     def get(self, request, pk=None):

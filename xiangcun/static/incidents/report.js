@@ -171,6 +171,53 @@ form.querySelectorAll("[data-leaf]").forEach((radio) => radio.addEventListener("
   if (only) only.checked = true;
 }));
 
+// Selects the village the platform finds at the point (replace: also when one is already chosen).
+async function nameVillage(lat, lng, replace) {
+  try {
+    const answer = await (await fetch(`${form.dataset.locateUrl}?lat=${lat}&lng=${lng}`)).json();
+    const select = form.elements.region;
+    if (answer.village && (replace || !select.value) && select.querySelector(`option[value="${answer.village.code}"]`)) {
+      select.value = answer.village.code;
+    }
+  } catch (error) { /* offline: the server finds the village from the point */ }
+}
+
+// 在地图上选点: MapLibre (about 1 MB) and the outlines are downloaded only when the person asks for the map.
+async function openMap() {
+  const box = $("pick-map");
+  const button = $("pick-on-map");
+  button.disabled = true;
+  box.hidden = false;
+  const css = form.dataset.maplibreCss;
+  if (!document.querySelector(`link[href="${css}"]`)) {
+    document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: css }));
+  }
+  try {
+    const [maplibregl, { mountPointPicker }] = await Promise.all([import(form.dataset.maplibreUrl),
+      import(form.dataset.pickerUrl)]);
+    mountPointPicker(maplibregl, box, {
+      boundariesUrl: form.dataset.boundariesUrl, lat: form.elements.lat.value || null,
+      lng: form.elements.lng.value || null, within: form.elements.region.value || form.dataset.pickerWithin,
+      onPick(lat, lng) {
+        form.elements.lat.value = lat;
+        form.elements.lng.value = lng;
+        form.elements.accuracy.value = ""; // picked by hand, not measured by the phone (WGS84, like the map)
+        $("location-status").textContent = form.dataset.msgPicked.replace("%(lat)s", lat.toFixed(5))
+          .replace("%(lng)s", lng.toFixed(5));
+        nameVillage(lat, lng, true);
+      },
+    });
+    button.hidden = true;
+  } catch (error) {
+    box.hidden = true;
+    $("location-status").textContent = form.dataset.msgNoMap;
+  } finally {
+    button.disabled = false;
+  }
+}
+$("pick-on-map").hidden = false;
+$("pick-on-map").addEventListener("click", openMap);
+
 function locateMe() {
   if (!navigator.geolocation) return;
   const status = $("location-status");
@@ -181,13 +228,7 @@ function locateMe() {
     form.elements.lng.value = longitude.toFixed(7);
     form.elements.accuracy.value = Math.round(accuracy);
     status.textContent = form.dataset.msgLocated.replace("%(m)s", Math.round(accuracy));
-    try {
-      const answer = await (await fetch(`${form.dataset.locateUrl}?lat=${latitude}&lng=${longitude}`)).json();
-      const select = form.elements.region;
-      if (answer.village && !select.value && select.querySelector(`option[value="${answer.village.code}"]`)) {
-        select.value = answer.village.code;
-      }
-    } catch (error) { /* offline: the server finds the village from the point */ }
+    await nameVillage(latitude, longitude, false);
   }, () => { status.textContent = form.dataset.msgNoPosition; },
   { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
 }
