@@ -12,18 +12,10 @@ from xiangcun.incidents.api import IncidentViewSet
 from xiangcun.incidents.choices import State
 from xiangcun.incidents.models import Category, DispatchRule, Incident
 from xiangcun.incidents.tests.factories import category, make_incident, photo_upload
-from xiangcun.regions.models import Grid
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/incidents/"
-
-
-@pytest.fixture
-def grid_a(tree, personas):
-    grid = Grid.objects.create(code=f"{VILLAGE_A}-01", name="杰迪村一网格", village=tree[VILLAGE_A])
-    grid.workers.add(personas["grid_worker_a"])
-    return grid
 
 
 def report(client, **fields):

@@ -14,23 +14,10 @@ from xiangcun.incidents import services
 from xiangcun.incidents.choices import AssigneeKind, HoldingLevel, Source, State
 from xiangcun.incidents.models import Incident, IncidentEvent
 from xiangcun.incidents.tests.factories import category, make_incident, photo_upload
-from xiangcun.regions.models import Grid
 
 pytestmark = pytest.mark.django_db
 
 VILLAGE_A, VILLAGE_B = "623023103203", "623023102214"
-
-
-@pytest.fixture
-def village_a(tree):
-    return tree[VILLAGE_A]
-
-
-@pytest.fixture
-def grid_a(village_a, personas):
-    grid = Grid.objects.create(code="623023103203-01", name="杰迪村一网格", village=village_a)
-    grid.workers.add(personas["grid_worker_a"])
-    return grid
 
 
 def reported(personas, village, **fields) -> Incident:

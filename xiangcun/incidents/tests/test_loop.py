@@ -17,18 +17,6 @@ from xiangcun.regions.models import Grid, Region
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def village_a(tree):
-    return tree["623023103203"]
-
-
-@pytest.fixture
-def grid_a(village_a, personas):
-    grid = Grid.objects.create(code="623023103203-01", name="杰迪村一网格", village=village_a)
-    grid.workers.add(personas["grid_worker_a"])
-    return grid
-
-
 def report(personas, village, **fields):
     data = services.ReportInput(category=category(fields.pop("category_code", "env-garbage")),
                                 description=fields.pop("description", "村口垃圾堆放"), region=village,

@@ -14,24 +14,11 @@ from xiangcun.incidents import services
 from xiangcun.incidents.choices import AssigneeKind, State
 from xiangcun.incidents.models import Incident
 from xiangcun.incidents.tests.factories import category, make_incident, photo_upload
-from xiangcun.regions.models import Grid
 
 pytestmark = pytest.mark.django_db
 
 INBOX = "/m/incidents/inbox/"
 POINT = (33.7900, 104.3700)
-
-
-@pytest.fixture
-def village_a(tree):
-    return tree["623023103203"]
-
-
-@pytest.fixture
-def grid_a(village_a, personas):
-    grid = Grid.objects.create(code="623023103203-01", name="杰迪村一网格", village=village_a)
-    grid.workers.add(personas["grid_worker_a"])
-    return grid
 
 
 def handle(code: str) -> str:

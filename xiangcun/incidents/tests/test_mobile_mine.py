@@ -21,11 +21,6 @@ MINE = "/m/incidents/mine/"
 
 
 @pytest.fixture
-def village_a(tree):
-    return tree["623023103203"]
-
-
-@pytest.fixture
 def neighbour(personas, village_a):
     """Another villager of 杰迪村 with a report of her own."""
     villager = personas["villager_a"]

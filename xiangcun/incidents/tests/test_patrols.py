@@ -21,13 +21,6 @@ TRACK = [[104.37, 33.790], [104.37, 33.791], [104.37, 33.792, 8], [104.40, 33.80
 
 
 @pytest.fixture
-def grid_a(tree, personas):
-    grid = Grid.objects.create(code="623023103203-01", name="杰迪村一网格", village=tree["623023103203"])
-    grid.workers.add(personas["grid_worker_a"])
-    return grid
-
-
-@pytest.fixture
 def grid_b(tree):
     return Grid.objects.create(code="623023102214-01", name="狼岔坝村一网格", village=tree["623023102214"])
 

@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def village_a(tree):
-    return tree["623023103203"]
-
-
-@pytest.fixture
 def now():
     return timezone.now()
 
