@@ -395,6 +395,10 @@ def incident_add_note(*, actor, incident: Incident, text: str, public: bool = Fa
         raise ServiceError(_("The note is longer than %(count)d characters.") % {"count": MAX_COMMENT},
                            code="invalid", field="text")
     _require_staff_on(actor, incident)
+    if photos and not public:
+        # Photos of an incident are shown to its reporter once it is handled; an internal one would leak.
+        raise ServiceError(_("Photos go with a public update or with the result; an internal note is words only."),
+                           code="photo_not_allowed", field="photos")
     processed = process_photos(photos)
     kind = choices.EventKind.UPDATE if public else choices.EventKind.NOTE
     event = IncidentEvent.objects.create(incident=incident, action=kind, actor=actor, comment=text,

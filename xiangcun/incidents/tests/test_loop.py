@@ -232,3 +232,14 @@ def test_a_device_alarm_opens_an_incident_in_the_same_loop(personas, village_a, 
         region=village_a, client_key="alarm:gnss-07:rule-3:20261124"))
     assert not again.created and again.incident.pk == incident.pk  # a repeated alarm does not open a second one
     assert Notification.objects.filter(recipient=personas["village_clerk_a"], kind="incident_reported").exists()
+
+
+def test_an_internal_note_takes_no_photo_so_none_can_reach_the_reporter(personas, village_a):
+    incident = report(personas, village_a)
+    with pytest.raises(ServiceError) as refused:
+        services.incident_add_note(actor=personas["village_clerk_a"], incident=incident, text="现场有纠纷人员",
+                                   photos=[photo_upload()])
+    assert refused.value.code == "photo_not_allowed" and incident.photos.count() == 1  # only the report's photo
+    services.incident_add_note(actor=personas["village_clerk_a"], incident=incident, text="已联系清运",
+                               public=True, photos=[photo_upload()])
+    assert incident.photos.count() == 2
