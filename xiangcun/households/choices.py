@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HouseholdStatus(models.TextChoices):
@@ -24,7 +25,7 @@ class Relation(models.TextChoices):
     CHILD = "child", _("child")
     CHILD_IN_LAW = "child_in_law", _("child-in-law")
     GRANDCHILD = "grandchild", _("grandchild")
-    PARENT = "parent", _("parent")
+    PARENT = "parent", pgettext_lazy("relation to the head", "parent")
     GRANDPARENT = "grandparent", _("grandparent")
     SIBLING = "sibling", _("sibling")
     OTHER = "other", _("other relative")
