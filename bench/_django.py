@@ -34,3 +34,30 @@ def setup_django(var_dir: str | Path, *, database_url: str | None = None, plain_
         (Path(var_dir) / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
         override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+
+
+def environment() -> dict:
+    """What a figure was measured on: versions, database, cores, load average now."""
+    import platform
+
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        server = cursor.fetchone()[0]
+    return {"python": platform.python_version(), "django": django.get_version(),
+            "database": f"{connection.vendor} {server}", "cpus": os.cpu_count(), "machine": platform.machine(),
+            "load_average": round(os.getloadavg()[0], 2)}
+
+
+def page(client, url: str):
+    """A callable that GETs ``url`` with a test client and fails loudly on anything but 200."""
+
+    def get() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    return get

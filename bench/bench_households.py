@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import random
 import statistics
 import sys
@@ -35,7 +33,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _django import setup_django
+from _django import environment, page, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "623023"
@@ -80,14 +78,6 @@ def timed(requests: list[Callable[[], object]]) -> dict:
             "max_ms": round(samples[-1], 3), "runs": len(samples)}
 
 
-def page(client, url: str) -> Callable[[], object]:
-    def get() -> object:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        return response
-
-    return get
 
 
 def queries_of(function: Callable[[], object]) -> int:
@@ -156,16 +146,6 @@ def measure(runs: int) -> list[dict]:
     return results
 
 
-def environment() -> dict:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()")
-        server = cursor.fetchone()[0]
-    return {"python": platform.python_version(), "django": django.get_version(),
-            "database": f"{connection.vendor} {server}", "cpus": os.cpu_count(), "machine": platform.machine(),
-            "load_average": round(os.getloadavg()[0], 2)}
 
 
 def print_table(title: str, results: list[dict]) -> None:

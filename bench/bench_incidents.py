@@ -31,7 +31,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
 import signal
 import socket
@@ -45,7 +44,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from _django import setup_django
+from _django import environment, page, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "623023"
@@ -131,29 +130,18 @@ def timed(function: Callable[[], object], runs: int, warm_up: int = 5) -> dict:
     return summary(samples)
 
 
-def page(client, url: str) -> Callable[[], object]:
-    def get() -> object:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        return response
-
-    return get
 
 
 def measure_console(runs: int) -> tuple[list[dict], dict]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from xiangcun.accounts.models import User
     from xiangcun.incidents.models import Incident
 
-    try:
-        console = reverse("incidents:console")
-    except NoReverseMatch:
-        console = None
+    console = reverse("incidents:console")
     filters = console_filters()
     results, plans = [], {}
     for persona in PERSONAS:
@@ -168,9 +156,6 @@ def measure_console(runs: int) -> tuple[list[dict], dict]:
         baseline = timed(get("/healthz"), runs)
         results.append({"name": f"baseline: /healthz, {persona}", "persona": persona, "in_scope": visible,
                         **baseline})
-        if console is None:
-            print("incidents:console does not exist yet: the console part measures nothing", file=sys.stderr)
-            continue
         for name, query in filters.items():
             url = f"{console}?{query}" if query else console
             call = get(url)
@@ -374,16 +359,6 @@ def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[str
 
 # --- output -------------------------------------------------------------------------------------------
 
-def environment() -> dict:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()")
-        server = cursor.fetchone()[0]
-    return {"python": platform.python_version(), "django": django.get_version(),
-            "database": f"{connection.vendor} {server}", "cpus": os.cpu_count(), "machine": platform.machine(),
-            "load_average": round(os.getloadavg()[0], 2)}
 
 
 def print_console(results: list[dict], plans: dict) -> None:
