@@ -1,9 +1,10 @@
 """Notifications: one call from a service, an in-app row for each person, and pluggable outside channels.
 
-``notify(...)`` is called inside a service's transaction; nothing is written or sent unless that
-transaction commits (``transaction.on_commit``). In-app rows (``core.Notification``) are written in
-one insert; outside channels (email, SMS, WeChat) are adapters named in settings and are sent by the
-background worker, so a slow SMS gateway never holds up a click.
+``notify(...)`` is called inside a service's transaction. The in-app rows (``core.Notification``) are
+written at once in one insert, as part of that transaction (they roll back with it); the outside
+channels (email, SMS, WeChat: adapters named in settings) are sent only after it commits
+(``transaction.on_commit``), log-line stand-ins at once, real gateways by the background worker, so a
+slow SMS gateway never holds up a click.
 """
 
 from __future__ import annotations
