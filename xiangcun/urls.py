@@ -27,6 +27,7 @@ urlpatterns = [
     path("incidents/", include("xiangcun.incidents.urls")),
     path("m/incidents/", include("xiangcun.incidents.mobile_urls")),
     path("open311/v2/", include("xiangcun.incidents.open311.urls")),
+    path("", include("xiangcun.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),

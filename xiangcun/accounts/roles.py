@@ -15,7 +15,9 @@ from xiangcun.regions.choices import Level
 
 # Apps holding the county's business records; cadres work on them inside their regions.
 BUSINESS_APPS = ("households", "incidents", "applications", "iot", "party", "industry", "tourism", "congress",
-                 "environment", "worktasks", "notices")
+                 "environment", "worktasks", "notices", "dashboard")
+# Points of interest of the villages (村委会, 卫生室 …), kept by the cadres and grid workers of each village.
+FACILITIES = ("regions.*_facility", "regions.*_facilityphoto")
 
 
 @dataclass(frozen=True)
@@ -44,25 +46,25 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec("auditor", "审计员", "Reads and exports the audit log; changes nothing.", 80, UPPER_LEVELS,
              ("regions.view_region", "accounts.view_securityevent", "accounts.export_audit", "auditlog.view_logentry")),
     RoleSpec("county_admin", "县级管理员", "Works on every record of the county and manages its users.", 70,
-             UPPER_LEVELS, ("regions.view_region", "regions.change_region", "regions.*_grid", *USER_ADMIN,
+             UPPER_LEVELS, ("regions.view_region", "regions.change_region", "regions.*_grid", *FACILITIES, *USER_ADMIN,
                             *(f"{app}.*" for app in BUSINESS_APPS), "accounts.reveal_personal_data"),
              can_manage_users=True),
     RoleSpec("township_officer", "乡镇干部", "Works on the records of one township and manages its villages' users.",
-             60, (Level.TOWNSHIP,), ("regions.view_region", "regions.*_grid", *USER_ADMIN,
+             60, (Level.TOWNSHIP,), ("regions.view_region", "regions.*_grid", *FACILITIES, *USER_ADMIN,
                                       *(f"{app}.*" for app in BUSINESS_APPS)), can_manage_users=True,
              excludes=("*.approve_county_*",)),
     RoleSpec("village_cadre", "村干部", "Works on the records of one village.", 40, (Level.VILLAGE,),
-             ("regions.view_region", "regions.view_grid", "regions.change_grid", "accounts.view_user",
+             ("regions.view_region", "regions.view_grid", "regions.change_grid", *FACILITIES, "accounts.view_user",
               *(f"{app}.*" for app in BUSINESS_APPS)),
              excludes=("*.delete_*", "*.review_township_*", "*.approve_county_*", "*.supervise_*")),
     RoleSpec("grid_worker", "网格员", "Collects data, patrols and handles incidents in a village's grids.", 30,
-             (Level.VILLAGE,), ("regions.view_region", "regions.view_grid",
+             (Level.VILLAGE,), ("regions.view_region", "regions.view_grid", *FACILITIES,
                                 *(f"{app}.view_*" for app in BUSINESS_APPS),
                                 *(f"{app}.add_*" for app in BUSINESS_APPS),
                                 *(f"{app}.change_*" for app in BUSINESS_APPS), "incidents.handle_incident")),
     RoleSpec("dept_staff", "部门人员", "Staff of a county department handling what is routed to it.", 30,
-             UPPER_LEVELS, ("regions.view_region", *(f"{app}.view_*" for app in BUSINESS_APPS),
-                            "incidents.handle_incident")),
+             UPPER_LEVELS, ("regions.view_region", "regions.view_facility", "regions.view_facilityphoto",
+                            *(f"{app}.view_*" for app in BUSINESS_APPS), "incidents.handle_incident")),
     RoleSpec("villager", "村民", "A villager: sees and files only their own records.", 10,
              (Level.VILLAGE, Level.GROUP), ("regions.view_region", *(f"{app}.view_*" for app in BUSINESS_APPS),
                                             *(f"{app}.add_*" for app in BUSINESS_APPS)), self_only=True),

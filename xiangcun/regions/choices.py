@@ -35,3 +35,19 @@ def short_name(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
+
+
+class FacilityKind(models.TextChoices):
+    """Kinds of points of interest on the village map (公共设施)."""
+
+    COMMITTEE = "committee", _("village committee")
+    CLINIC = "clinic", _("village clinic")
+    SCHOOL = "school", _("school")
+    SQUARE = "square", _("culture square")
+    WELL = "well", _("motor-pumped well")
+    SLUICE = "sluice", _("sluice gate")
+    PARKING = "parking", _("car park")
+    STREETLIGHT = "streetlight", _("street light")
+    SHOP = "shop", _("shop")
+    TOILET = "toilet", _("public toilet")
+    OTHER = "other", _("other")

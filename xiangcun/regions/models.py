@@ -9,9 +9,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.models import ScopedQuerySet, TimeStampedModel
+from xiangcun.core.models import RegionScopedModel, ScopedManager, ScopedQuerySet, TimeStampedModel
 from xiangcun.core.scoping import prefix_q
-from xiangcun.regions.choices import Level
+from xiangcun.regions.choices import FacilityKind, Level
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -116,3 +116,58 @@ class Grid(TimeStampedModel):
     @property
     def region(self) -> Region:
         return self.village
+
+
+class Facility(RegionScopedModel):
+    """公共设施 — a point of interest of a village (村委会, 卫生室, 学校, 机井 …) shown on the map.
+
+    ``region`` is the village; the position is WGS84 / CGCS2000 like every stored coordinate.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=FacilityKind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=60)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    contact = models.CharField(_("contact person"), max_length=50, blank=True)
+    active = models.BooleanField(_("in service"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["region__code", "kind", "name"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="facility_lat_lng")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:facility-detail", args=[self.pk])
+
+
+class FacilityPhoto(models.Model):
+    """设施照片 — a decoded, EXIF-stripped photo of a facility with its thumbnail."""
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="facilities/%Y/%m/", width_field="width",
+                              height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="facilities/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    scope_code_lookup = "facility__region__code"
+    objects = models.Manager.from_queryset(ScopedQuerySet)()
+
+    class Meta:
+        verbose_name = _("facility photo")
+        verbose_name_plural = _("facility photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} #{self.pk}"
