@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -454,3 +455,211 @@ def grid_delete(*, actor, grid: Grid) -> None:
     except ProtectedError:
         raise ServiceError(_("The grid %(grid)s is still used by other records; move them to another grid first.")
                            % {"grid": grid}, code="grid_in_use") from None
+
+
+# --- facilities (公共设施) ---------------------------------------------------------------------------
+
+# A facility may sit this far (in degrees, about 10 m) over its village's edge, like a grid: a well on the
+# boundary stream is the village's well.
+FACILITY_EDGE_TOLERANCE = GRID_EDGE_TOLERANCE
+MAX_FACILITY_PHOTOS = 12
+
+
+def _facility_error(message: str, field_name: str, code: str) -> ServiceError:
+    return ServiceError(message, code=code, field=field_name)
+
+
+def _facility_village(village) -> Region:
+    if not isinstance(village, Region) or village.level != Level.VILLAGE:
+        raise _facility_error(_("A facility belongs to a village; choose a village."), "region", "not_a_village")
+    return village
+
+
+def _facility_position(village: Region, latitude, longitude, coordinate_system: str) -> tuple[float, float]:
+    """The WGS84 point of a facility, which must lie inside its village (its outline, else where it is found)."""
+    from xiangcun.core.geo import gcj02_to_wgs84, valid_lat_lng
+    from xiangcun.regions.locating import locate
+
+    try:
+        lat, lng = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise _facility_error(_("Give the position as latitude and longitude (numbers)."), "latitude",
+                              "bad_position") from None
+    if not valid_lat_lng(lat, lng):
+        raise _facility_error(_("The position is not a valid latitude and longitude."), "latitude", "bad_position")
+    if coordinate_system == "gcj02":
+        lat, lng = gcj02_to_wgs84(lat, lng)
+    elif coordinate_system != "wgs84":
+        raise _facility_error(_("Unknown coordinate system %(name)s; use wgs84 or gcj02.")
+                              % {"name": coordinate_system}, "latitude", "bad_position")
+    lat, lng = round(lat, 7), round(lng, 7)
+    outline = None
+    if village.boundary:
+        try:
+            outline = polygon_from_geojson(village.boundary)
+        except GeometryInvalid:
+            outline = None
+    if outline is not None:
+        inside = outline.buffer(FACILITY_EDGE_TOLERANCE).covers(shape({"type": "Point", "coordinates": [lng, lat]}))
+    else:  # no outline of its own: the point must at least not lie in another village
+        found, _grid = locate(lat, lng)
+        inside = found is None or found.pk == village.pk
+    if not inside:
+        raise _facility_error(_("The position lies outside %(village)s; pick a point inside the village.")
+                              % {"village": village.display_name}, "latitude", "outside_village")
+    return lat, lng
+
+
+def _facility_photos(photos) -> list:
+    from xiangcun.core.images import ImageRejected, process_image
+
+    processed = []
+    for upload in photos:
+        try:
+            processed.append(process_image(upload))
+        except ImageRejected as exc:
+            raise _facility_error(str(exc), "photos", "photo_rejected") from None
+    return processed
+
+
+def _save_facility(facility) -> None:
+    try:
+        facility.full_clean()
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise _facility_error(messages[0], field_name, "invalid") from None
+    facility.save()
+
+
+def _store_photos(actor, facility, processed: list, written: list[str]) -> list:
+    """Save decoded photos; every file name written is appended to ``written`` so a failure can remove them."""
+    from xiangcun.regions.models import FacilityPhoto
+
+    stored = []
+    for item in processed:
+        photo = FacilityPhoto(facility=facility, uploaded_by=actor)
+        photo.image.save(item.image.name, item.image, save=False)
+        written.append(photo.image.name)
+        photo.thumbnail.save(item.thumbnail.name, item.thumbnail, save=False)
+        written.append(photo.thumbnail.name)
+        photo.save()
+        stored.append(photo)
+    return stored
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def _check_photo_count(facility, adding: int) -> None:
+    present = facility.photos.count() if facility.pk else 0
+    if present + adding > MAX_FACILITY_PHOTOS:
+        raise _facility_error(_("A facility keeps at most %(count)d photos; remove one first.")
+                              % {"count": MAX_FACILITY_PHOTOS}, "photos", "too_many_photos")
+
+
+def _require_facility_scope(actor, action: str, village: Region) -> None:
+    from xiangcun.regions.models import Facility
+
+    if actor is not None:
+        require_permission(actor, Facility, action)
+        require_region_in_scope(actor, Facility, action, village)
+
+
+@transaction.atomic
+def facility_create(*, actor, village: Region, kind: str, name: str, latitude: float, longitude: float,
+                    coordinate_system: str = "wgs84", description: str = "", contact: str = "",
+                    photos: Sequence = ()):
+    """Register a facility (公共设施) of a village at a point inside it, with photos (decoded, EXIF stripped).
+
+    Every check runs before anything is written; a bad photo refuses the whole facility.
+    """
+    from xiangcun.regions.models import Facility
+
+    village = _facility_village(village)
+    _require_facility_scope(actor, "add", village)
+    lat, lng = _facility_position(village, latitude, longitude, coordinate_system)
+    facility = Facility(region=village, kind=kind, name=(name or "").strip(), latitude=lat, longitude=lng,
+                        description=(description or "").strip(), contact=(contact or "").strip())
+    _check_photo_count(facility, len(photos))
+    processed = _facility_photos(photos)
+    written: list[str] = []
+    try:
+        _save_facility(facility)
+        _store_photos(actor, facility, processed, written)
+        if actor is not None:
+            verify_saved_in_scope(actor, facility, "add")
+    except BaseException:
+        _delete_files(written)
+        raise
+    logger.info("facility %s created in %s by %s", facility.pk, village.code, actor or "system")
+    return facility
+
+
+@transaction.atomic
+def facility_update(*, actor, facility, village: Region | None = None, kind: str, name: str, latitude: float,
+                    longitude: float, coordinate_system: str = "wgs84", description: str = "", contact: str = ""):
+    """Change a facility's kind, name, place, description or contact; a new village must be in scope too."""
+    _require_facility_scope(actor, "change", facility.region)
+    target = _facility_village(village) if village is not None else facility.region
+    if target.pk != facility.region_id:
+        _require_facility_scope(actor, "change", target)
+    lat, lng = _facility_position(target, latitude, longitude, coordinate_system)
+    facility.region = target
+    facility.kind, facility.name = kind, (name or "").strip()
+    facility.latitude, facility.longitude = lat, lng
+    facility.description, facility.contact = (description or "").strip(), (contact or "").strip()
+    _save_facility(facility)
+    if actor is not None:
+        verify_saved_in_scope(actor, facility, "change")
+    return facility
+
+
+@transaction.atomic
+def facility_photo_add(*, actor, facility, photos: Sequence) -> list:
+    """Add photos to a facility; all are decoded first, and one that is not a photo refuses them all."""
+    from xiangcun.regions.models import FacilityPhoto
+
+    _require_facility_scope(actor, "change", facility.region)
+    if actor is not None:
+        require_permission(actor, FacilityPhoto, "add")
+    if not photos:
+        raise _facility_error(_("Choose at least one photo."), "photos", "no_photos")
+    _check_photo_count(facility, len(photos))
+    processed = _facility_photos(photos)
+    written: list[str] = []
+    try:
+        stored = _store_photos(actor, facility, processed, written)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return stored
+
+
+@transaction.atomic
+def facility_photo_remove(*, actor, photo) -> None:
+    """Remove a photo of a facility (a wrong or a private picture).
+
+    Taking a picture off is a change of the facility, not the deletion of a record: it needs
+    ``change_facility``, which village cadres hold (they may not delete records).
+    """
+    _require_facility_scope(actor, "change", photo.facility.region)
+    names = [photo.image.name, photo.thumbnail.name]
+    photo.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+@transaction.atomic
+def facility_deactivate(*, actor, facility):
+    """Take a facility out of service (停用): it leaves the map and the profile; its record and photos stay."""
+    _require_facility_scope(actor, "change", facility.region)
+    if not facility.active:
+        raise ServiceError(_("%(name)s is already out of service.") % {"name": facility.name},
+                           code="already_inactive")
+    facility.active = False
+    facility.save(update_fields=["active", "updated_at"])
+    return facility

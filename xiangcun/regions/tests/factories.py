@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 
 from xiangcun.core.testing import scope_factory
-from xiangcun.regions.models import Grid, Region
+from xiangcun.regions.choices import FacilityKind
+from xiangcun.regions.models import Facility, Grid, Region
 
 _serial = itertools.count(1)
 
@@ -20,3 +21,11 @@ def make_grid(village: Region) -> Grid:
     number = next(_serial)
     return Grid.objects.create(code=f"{village.code}T{number:02d}", name=f"{village.display_name}测试网格{number}",
                                village=village)
+
+
+@scope_factory(Facility)
+def make_facility(village: Region, **fields) -> Facility:
+    number = next(_serial)
+    values = {"kind": FacilityKind.CLINIC, "name": f"{village.display_name}卫生室{number}", "latitude": 33.79,
+              "longitude": 104.25, **fields}
+    return Facility.objects.create(region=village, **values)
