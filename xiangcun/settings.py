@@ -319,3 +319,8 @@ NOTIFY_CHANNELS = env_list("XIANGCUN_NOTIFY_CHANNELS", [
 SITE_URL = env_str("XIANGCUN_SITE_URL", "")
 EMAIL_BACKEND = env_str("XIANGCUN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("XIANGCUN_EMAIL_FROM", "xiangcun@localhost")
+
+# 乡村一张图: an optional raster basemap (XYZ or WMTS KVP template with {z}/{x}/{y}, e.g. 天地图 with the county's
+# key); empty = none, the map works offline and the page requests nothing from outside (docs/map.md).
+XIANGCUN_MAP_BASEMAP_URL = env_str("XIANGCUN_MAP_BASEMAP_URL", "")
+XIANGCUN_MAP_BASEMAP_ATTRIBUTION = env_str("XIANGCUN_MAP_BASEMAP_ATTRIBUTION", "")
