@@ -11,6 +11,7 @@ from django.db import transaction
 from xiangcun.accounts.demo import DEFAULT_PASSWORD, PERSONAS, ensure_personas
 from xiangcun.core.models import SystemSetting
 from xiangcun.regions import demo, importing, services
+from xiangcun.regions.demo_facilities import seed_facilities
 from xiangcun.regions.models import Grid, Region
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "regions" / "data" / "zhouqu"
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = services.region_import_tree(actor=None, units=units)
             geometry = demo.seed_demo_geometry(county_code=county, seed=seed)
+            facilities = seed_facilities(county=Region.objects.get(code=county), seed=seed)
             users = ensure_personas(password=password)
             grid_worker = users.get("grid_worker_a")
             village_a = Region.objects.filter(code="623023103203").first()
@@ -59,6 +61,7 @@ class Command(BaseCommand):
             self.stdout.write(f"regions: {result.created} created, {result.updated} renamed, "
                               f"{result.unchanged} unchanged")
             self.stdout.write(f"geometry: {geometry}")
+            self.stdout.write(f"facilities: {facilities}")
             self.stdout.write(f"households: {seeded}")
             self.stdout.write(f"incidents: {incident_result} ({incident_seconds:.1f} s)")
             self.stdout.write(f"demo accounts (password {password}): " + ", ".join(p.username for p in PERSONAS))
