@@ -11,6 +11,7 @@ from django.db import transaction
 from xiangcun.accounts.demo import DEFAULT_PASSWORD, PERSONAS, ensure_personas
 from xiangcun.core.models import SystemSetting
 from xiangcun.regions import demo, importing, services
+from xiangcun.regions.choices import Level
 from xiangcun.regions.demo_facilities import seed_facilities
 from xiangcun.regions.models import Grid, Region
 
@@ -57,6 +58,11 @@ class Command(BaseCommand):
 
         incident_result = seed_incidents(county=Region.objects.get(code=county), count=incidents, seed=seed)
         incident_seconds = time.monotonic() - incident_started
+        dashboard_started = time.monotonic()
+        from xiangcun.dashboard.services import snapshots_refresh
+
+        snapshots = snapshots_refresh(villages=Region.objects.under(county).filter(level=Level.VILLAGE))
+        dashboard_seconds = time.monotonic() - dashboard_started
         if verbosity:
             self.stdout.write(f"regions: {result.created} created, {result.updated} renamed, "
                               f"{result.unchanged} unchanged")
@@ -64,6 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"facilities: {facilities}")
             self.stdout.write(f"households: {seeded}")
             self.stdout.write(f"incidents: {incident_result} ({incident_seconds:.1f} s)")
+            self.stdout.write(f"dashboard snapshots: {snapshots} villages ({dashboard_seconds:.1f} s)")
             self.stdout.write(f"demo accounts (password {password}): " + ", ".join(p.username for p in PERSONAS))
             self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
 

@@ -1,0 +1,23 @@
+"""What a big screen may show of people (DESIGN.md §4): aggregates only, small cells suppressed, surnames only.
+
+Suppression is applied to a figure as it is displayed — after the villages' counters were added up to the
+township or the county — never to the village counters before adding them: five villages with 2 persons
+each show 10, not "<5" five times over.
+"""
+
+from __future__ import annotations
+
+SUPPRESSED_BELOW = 5
+
+
+def suppress(count: int | None) -> int | None:
+    """A count of persons or households for display: 1–4 become ``None`` (shown as "<5"); 0 stays 0."""
+    if count is None or 0 < count < SUPPRESSED_BELOW:
+        return None
+    return count
+
+
+def surname(name: str | None) -> str:
+    """The first character and one star (张三丰 -> 张*), for a name on a screen; nothing when there is no name."""
+    name = (name or "").strip()
+    return f"{name[0]}*" if name else ""

@@ -1,0 +1,234 @@
+"""The overview of a region (数字大屏, the overview API, the village profile and its PDF all read it).
+
+``region_overview(region)`` returns the contract of docs/dashboard.md: JSON-ready, already suppressed. It does
+not check who asks: the caller found ``region`` through ``Region.objects.restrict(user, "dashboard.view_screen")``
+and everything here is limited to that region's subtree.
+
+- Population, income and 防返贫 figures come from the villages' snapshots (``RegionSnapshot``, refreshed every
+  10 minutes; a village without one is computed on the spot), added up, then suppressed.
+- Incident and grid figures are live queries on indexed columns (events, not persons: never suppressed).
+- The whole answer is cached for ``OVERVIEW_CACHE_SECONDS`` per region code (``cached_region_overview``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from xiangcun.dashboard import aggregates
+from xiangcun.dashboard.models import RegionSnapshot
+from xiangcun.dashboard.privacy import SUPPRESSED_BELOW, suppress, surname
+from xiangcun.dashboard.services import overview_cache_key, snapshots_refresh
+from xiangcun.households import choices as household_choices
+from xiangcun.households.models import HouseholdTag
+from xiangcun.households.workflow import OPEN_STATES as OPEN_CASE_STATES
+from xiangcun.incidents import choices as incident_choices
+from xiangcun.incidents.models import Category, Incident, Patrol
+from xiangcun.incidents.selectors import CLOSED_STATES, top_category_expression
+from xiangcun.regions.choices import Level
+from xiangcun.regions.models import Grid, Region
+
+OVERVIEW_CACHE_SECONDS = getattr(settings, "XIANGCUN_DASHBOARD_CACHE_SECONDS", 15)
+RECENT_INCIDENTS = 10
+TOP_GRIDS = 10
+
+
+def cached_region_overview(region: Region) -> dict:
+    """``region_overview`` through Django's cache (key per region code, ``OVERVIEW_CACHE_SECONDS``)."""
+    key = overview_cache_key(region.code)
+    overview = cache.get(key)
+    if overview is None:
+        overview = region_overview(region)
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return overview
+
+
+def region_overview(region: Region) -> dict:
+    """The figures of ``region`` and its subtree, suppressed and JSON-ready (see the module docstring)."""
+    now = timezone.now()
+    subtree = list(Region.objects.under(region.code).values_list("pk", "code", "level"))
+    villages = {pk: code for pk, code, level in subtree if level == Level.VILLAGE}
+
+    snapshots = village_snapshots(villages)
+    children = list(Region.objects.filter(parent=region).exclude(level=Level.GROUP).order_by("code"))
+    totals = aggregates.sum_counters(data for data, _computed in snapshots.values())
+    computed = [computed_at for _data, computed_at in snapshots.values()]
+    lines = aggregates.monitoring_lines()
+
+    region_ids = [pk for pk, _code, _level in subtree]
+    incidents = Incident.objects.filter(region_id__in=region_ids).order_by()
+    open_by_region = _open_incidents_by_region(incidents, now)
+    return {
+        "region": _region_block(region, children, snapshots, villages, open_by_region),
+        "computed_at": min(computed).isoformat() if computed else None,
+        "generated_at": now.isoformat(),
+        "population": _population(totals),
+        "income": _income(totals, region, lines),
+        "monitoring": _monitoring(totals),
+        "incidents": _incidents(incidents, open_by_region, now),
+        "grid": _grid(list(villages), incidents, region_ids, now),
+        "suppressed_below": SUPPRESSED_BELOW,
+    }
+
+
+def village_snapshots(villages: dict[int, str]) -> dict[int, tuple[dict, datetime]]:
+    """village id -> (counters, computed_at); villages without a snapshot get one now."""
+    rows = {row[0]: (row[1], row[2]) for row in
+            RegionSnapshot.objects.filter(region_id__in=list(villages)).values_list("region_id", "data", "computed_at")}
+    missing = [pk for pk in villages if pk not in rows]
+    if missing:
+        snapshots_refresh(villages=Region.objects.filter(pk__in=missing))
+        rows.update({row[0]: (row[1], row[2]) for row in RegionSnapshot.objects.filter(region_id__in=missing)
+                     .values_list("region_id", "data", "computed_at")})
+    return rows
+
+
+# --- blocks of the answer -------------------------------------------------------------------------------------
+
+def _region_block(region: Region, children: list[Region], snapshots: dict, villages: dict[int, str],
+                  open_by_region: dict[int, tuple[int, int]]) -> dict:
+    return {
+        "code": region.code,
+        "name": region.display_name,
+        "level": region.level,
+        "level_label": str(Level(region.level).label),
+        "ancestors": [{"code": ancestor.code, "name": ancestor.display_name} for ancestor in region.ancestors()],
+        "children": [_child(child, snapshots, villages, open_by_region) for child in children],
+    }
+
+
+def _child(child: Region, snapshots: dict, villages: dict[int, str], open_by_region: dict) -> dict:
+    inside = [pk for pk, code in villages.items() if code.startswith(child.code)]
+    households = sum(snapshots[pk][0].get("households", 0) for pk in inside if pk in snapshots)
+    persons = sum(snapshots[pk][0].get("persons", 0) for pk in inside if pk in snapshots)
+    return {"code": child.code, "name": child.display_name, "households": suppress(households),
+            "persons": suppress(persons),
+            "open_incidents": sum(counts[0] for pk, counts in open_by_region.items()
+                                  if pk in villages and villages[pk].startswith(child.code)),
+            "lat": child.centroid_lat, "lng": child.centroid_lng}
+
+
+def _counted(keys_and_labels, counts: dict) -> list[dict]:
+    return [{"key": key, "label": str(label), "count": suppress(counts.get(key, 0))} for key, label in keys_and_labels]
+
+
+def _population(totals: dict) -> dict:
+    tags = list(HouseholdTag.objects.order_by("order", "code").values_list("code", "name"))
+    return {
+        "households": suppress(totals["households"]),
+        "persons": suppress(totals["persons"]),
+        "by_tag": _counted(tags, totals["by_tag"]),
+        "by_ethnicity": _counted(household_choices.Ethnicity.choices, totals["by_ethnicity"]),
+        "age_pyramid": {
+            "bands": list(aggregates.AGE_BANDS),
+            "male": [suppress(n) for n in totals["age"][household_choices.Sex.MALE]],
+            "female": [suppress(n) for n in totals["age"][household_choices.Sex.FEMALE]],
+        },
+    }
+
+
+def _income(totals: dict, region: Region, lines: dict) -> dict:
+    years = sorted((int(year), figures) for year, figures in totals["income"].items() if figures["count"])
+    trend = []
+    for year, figures in years:
+        households = suppress(figures["count"])
+        mean = round(figures["sum"] / figures["count"], 2) if households else None
+        trend.append({"year": year, "mean": mean, "households": households})
+    if not years:
+        return {"year": None, "monitoring_line": None, "per_capita_trend": [], "distribution": [],
+                "below_line": None, "near_line": None}
+    year, latest = years[-1]
+    line = lines.get((region.code[:2], year))
+    return {
+        "year": year,
+        "monitoring_line": float(line.amount) if line else None,
+        "per_capita_trend": trend,
+        "distribution": [{"key": key, "label": aggregates.INCOME_BAND_LABELS[key],
+                          "count": suppress(latest["bands"].get(key, 0))} for key, _lower in aggregates.INCOME_BANDS],
+        "below_line": suppress(latest["below"]) if line else None,
+        "near_line": suppress(latest["near"]) if line else None,
+    }
+
+
+def _monitoring(totals: dict) -> dict:
+    cases = totals["cases"]
+    return {"by_state": _counted(household_choices.CaseState.choices, cases),
+            "open_cases": suppress(sum(cases.get(state, 0) for state in OPEN_CASE_STATES))}
+
+
+def _local_midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _open_incidents_by_region(incidents, now: datetime) -> dict[int, tuple[int, int]]:
+    """region id -> (open, overdue) incidents: one GROUP BY on the (region, state …) index."""
+    late = Q(overdue=True) | Q(stage_deadline__lt=now)
+    rows = (incidents.filter(state__in=incident_choices.OPEN_STATES).values("region_id")
+            .annotate(n_open=Count("id"), n_late=Count("id", filter=late)))
+    return {row["region_id"]: (row["n_open"], row["n_late"]) for row in rows}
+
+
+def _incidents(incidents, open_by_region: dict, now: datetime) -> dict:
+    today = timezone.localdate(now)
+    month_start = _local_midnight(today.replace(day=1))
+    this_month = incidents.filter(created_at__gte=month_start)
+    closed = Q(state__in=CLOSED_STATES)
+    month = this_month.aggregate(
+        n_month=Count("id"), n_today=Count("id", filter=Q(created_at__gte=_local_midnight(today))),
+        n_closed=Count("id", filter=closed), n_on_time=Count("id", filter=closed & Q(overdue_count=0, overdue=False)),
+        n_village=Count("id", filter=closed & Q(closed_level=incident_choices.HoldingLevel.VILLAGE)))
+    categories = list(this_month.annotate(top=top_category_expression()).values("top").annotate(n=Count("id"))
+                      .order_by("-n", "top"))
+    names = dict(Category.objects.filter(pk__in=[row["top"] for row in categories]).values_list("pk", "name"))
+    recent = (incidents.select_related("category", "region").order_by("-created_at", "-id")[:RECENT_INCIDENTS])
+    return {
+        "today": month["n_today"],
+        "month": month["n_month"],
+        "open": sum(counts[0] for counts in open_by_region.values()),
+        "overdue": sum(counts[1] for counts in open_by_region.values()),
+        "on_time_rate": _rate(month["n_on_time"], month["n_closed"]),
+        "village_closed_share": _rate(month["n_village"], month["n_closed"]),
+        "by_category": [{"key": row["top"], "label": names.get(row["top"], ""), "count": row["n"]}
+                        for row in categories],
+        "recent": [incident_feed_item(incident) for incident in recent],
+    }
+
+
+def _grid(village_ids: list[int], incidents, region_ids: list[int], now: datetime) -> dict:
+    month_start = _local_midnight(timezone.localdate(now).replace(day=1))
+    grids = Grid.objects.filter(village_id__in=village_ids)
+    workers = (Grid.workers.through.objects.filter(grid__village_id__in=village_ids).values("user_id").distinct()
+               .count())
+    per_grid = (incidents.filter(created_at__gte=month_start, grid__isnull=False)
+                .values("grid__code", "grid__name").annotate(n=Count("id")).order_by("-n", "grid__code")[:TOP_GRIDS])
+    return {
+        "grids": grids.count(),
+        "workers": workers,
+        "patrols_month": Patrol.objects.filter(region_id__in=region_ids, started_at__gte=month_start).count(),
+        "reports_per_grid": [{"key": row["grid__code"], "label": row["grid__name"], "count": row["n"]}
+                             for row in per_grid],
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def incident_feed_item(incident: Incident) -> dict:
+    """One incident as the screens show it: no description, no phone, the reporter's surname only — and not
+    even that for an incident that is not public (a dispute, a personal matter)."""
+    return {
+        "id": incident.pk,
+        "code": incident.code,
+        "category": incident.category.name,
+        "village": incident.region.display_name,
+        "state": incident.state,
+        "state_label": str(incident.get_state_display()),
+        "created_at": timezone.localtime(incident.created_at).isoformat(),
+        "reporter": surname(incident.reporter_name) if incident.is_public else "",
+    }
+
