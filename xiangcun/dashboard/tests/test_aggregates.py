@@ -136,3 +136,35 @@ def test_overview_query_count_does_not_grow_with_villages(tree, registry, django
     snapshots_refresh()
     with django_assert_max_num_queries(20):
         region_overview(tree[COUNTY])
+
+
+def test_the_command_refreshes_the_villages_under_a_region(tree, registry):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("refresh_dashboard", "--region", TOWNSHIP_A, stdout=out)
+    assert set(RegionSnapshot.objects.values_list("region__code", flat=True)) == {VILLAGE_A, VILLAGE_A2}
+    assert "2 villages" in out.getvalue()
+    call_command("refresh_dashboard", stdout=out)
+    assert RegionSnapshot.objects.count() == 3
+
+
+def test_the_command_refuses_an_unknown_region(tree):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("refresh_dashboard", "--region", "999999")
+
+
+def test_the_periodic_task_refreshes_every_village_every_ten_minutes(tree, registry):
+    from datetime import datetime
+
+    from xiangcun.dashboard.tasks import refresh_snapshots
+
+    task = refresh_snapshots.task_class()
+    assert task.validate_datetime(datetime(2026, 11, 24, 10, 20))
+    assert not task.validate_datetime(datetime(2026, 11, 24, 10, 25))
+    assert refresh_snapshots.call_local() == 3
+    assert RegionSnapshot.objects.get(region=tree[VILLAGE_B]).data["persons"] == 6

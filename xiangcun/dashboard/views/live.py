@@ -52,7 +52,9 @@ async def screen_events(request, code: str) -> StreamingHttpResponse:
     user = await request.auser()
     region = await sync_to_async(_screen_region)(user, code)
     response = StreamingHttpResponse(
-        incident_stream(region.code, last_id=_last_event_id(request.headers.get("Last-Event-ID"))),
+        incident_stream(region.code, last_id=_last_event_id(request.headers.get("Last-Event-ID")),
+                        poll_seconds=POLL_SECONDS, keepalive_seconds=KEEPALIVE_SECONDS,
+                        lifetime_seconds=LIFETIME_SECONDS),
         content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
