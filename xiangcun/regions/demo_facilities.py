@@ -66,8 +66,8 @@ def seed_facilities(*, county: Region, seed: int = 2026) -> dict:
 
 
 def _near(polygon, centre: Point, lat: float, lng: float) -> tuple[float, float]:
-    """A point a fifth of the way from the village's centre towards (lat, lng): still inside, near the middle."""
-    x, y = centre.x + (lng - centre.x) * 0.2, centre.y + (lat - centre.y) * 0.2
+    """A point 40 % of the way from the village's centre towards (lat, lng): inside, nearer the middle."""
+    x, y = centre.x + (lng - centre.x) * 0.4, centre.y + (lat - centre.y) * 0.4
     if polygon.contains(Point(x, y)):
         return round(y, 6), round(x, 6)
     return round(centre.y, 6), round(centre.x, 6)
