@@ -67,7 +67,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
                             *(f"{app}.view_*" for app in BUSINESS_APPS), "incidents.handle_incident")),
     RoleSpec("villager", "村民", "A villager: sees and files only their own records.", 10,
              (Level.VILLAGE, Level.GROUP), ("regions.view_region", *(f"{app}.view_*" for app in BUSINESS_APPS),
-                                            *(f"{app}.add_*" for app in BUSINESS_APPS)), self_only=True),
+                                            *(f"{app}.add_*" for app in BUSINESS_APPS)), self_only=True,
+             excludes=("dashboard.*",)),  # the map and the big screens are for cadres, not villagers
 )
 ROLE_NAMES_EN = {  # English names for the role codes, shown when English is chosen
     "system_admin": _("System administrator"), "security_admin": _("Security administrator"),

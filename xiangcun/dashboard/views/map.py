@@ -31,7 +31,12 @@ SEARCH_LIMIT = 20
 
 
 def _may_use_map(user) -> bool:
-    return user.is_authenticated and not user_scope(user, SCREEN_PERMISSION).empty
+    """Holds ``dashboard.view_screen`` in some region. A villager's self-only roles match ``dashboard.view_*``
+    too, but reach only rows they own, and no region is owned: no map for them."""
+    if not user.is_authenticated:
+        return False
+    scope = user_scope(user, SCREEN_PERMISSION)
+    return scope.everything or bool(scope.codes)
 
 
 def _layer_or_404(request, key: str) -> Layer:
