@@ -132,7 +132,9 @@ def test_a_village_screen_draws_its_grids_and_links_up_when_in_scope(drawn_tree,
     assert [(f["properties"]["code"], f["properties"]["kind"]) for f in data["parts"]["features"]] == [
         (f"{VILLAGE_A}01", "grid")]
     assert "openable" not in data["parts"]["features"][0]["properties"]
-    assert f'href="/screen/{TOWNSHIP_A}/" data-testid="screen-up"' in response.content.decode()
+    content = response.content.decode()
+    assert f'href="/screen/{TOWNSHIP_A}/" data-testid="screen-up"' in content
+    assert 'data-testid="figure-parts">1<' in content  # a village counts its grids, not its (absent) children
 
 
 def test_suppressed_cells_show_as_under_five_never_zero(drawn_tree, client_as, monkeypatch):

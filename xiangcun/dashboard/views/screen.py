@@ -57,7 +57,6 @@ def screen_page(request, code: str):
             "overview": reverse("dashboard:overview-api", args=[region.code]),
             "events": reverse("dashboard:screen-events", args=[region.code]),
             "screen": reverse("dashboard:screen", args=["CODE"]),
-            "incident": reverse("incidents:detail", args=["CODE"]),
         },
     }
     return render(request, "dashboard/screen.html", context)

@@ -76,10 +76,11 @@
   const noData = (items) => (items.length ? undefined
     : { text: text.noData, left: "center", top: "middle", textStyle: { color: MUTED, fontSize: 16, fontWeight: 400 } });
 
-  function bars(items, { horizontal = false, color = CYAN, name = "", markLine } = {}) {
-    const categories = { type: "category", data: items.map((i) => i.label), axisLabel: { ...axisLabel, interval: 0,
-      width: horizontal ? 120 : 80, overflow: "truncate" }, axisLine: { lineStyle: { color: GRID_LINE } }, axisTick: { show: false } };
-    const values = { type: "value", axisLabel, splitLine: { lineStyle: { color: GRID_LINE } } };
+  function bars(items, { horizontal = false, color = CYAN, name = "", markLine, rotate = 0, fontSize = 13 } = {}) {
+    const categories = { type: "category", data: items.map((i) => i.label), axisLabel: { ...axisLabel, fontSize, interval: 0,
+      rotate, width: horizontal ? 130 : 90, overflow: "truncate" }, axisLine: { lineStyle: { color: GRID_LINE } }, axisTick: { show: false } };
+    const values = { type: "value", axisLabel: { ...axisLabel, fontSize: 12, hideOverlap: true }, splitNumber: 4,
+      splitLine: { lineStyle: { color: GRID_LINE } } };
     return {
       title: noData(items), tooltip,
       grid: { left: 8, right: horizontal ? 48 : 12, top: 26, bottom: 4, containLabel: true },
@@ -88,7 +89,7 @@
         itemStyle: { color: new echarts.graphic.LinearGradient(0, 0, horizontal ? 1 : 0, horizontal ? 0 : 1,
           horizontal ? [{ offset: 0, color: "rgba(0,229,255,.25)" }, { offset: 1, color }]
             : [{ offset: 0, color }, { offset: 1, color: "rgba(0,229,255,.15)" }]) },
-        label: { show: true, position: horizontal ? "right" : "top", color: TEXT, fontSize: 14, formatter: cellLabel },
+        label: { show: true, position: horizontal ? "right" : "top", color: TEXT, fontSize, formatter: cellLabel },
         markLine }],
     };
   }
@@ -127,20 +128,25 @@
     const bandAt = income.monitoring_line === null ? null : linePosition(income.distribution, income.monitoring_line);
     const trend = income.per_capita_trend;
     const pyramid = pop.age_pyramid;
+    const ethnicity = pop.by_ethnicity.filter((i) => i.count !== 0); // a zero slice is invisible, its label clutters
     return {
-      tags: bars(pop.by_tag, { horizontal: true, name: text.households }),
+      tags: bars(pop.by_tag, { horizontal: true, name: text.households, fontSize: 12 }),
       ethnicity: {
-        title: noData(pop.by_ethnicity), tooltip, color: PALETTE,
-        series: [{ type: "pie", name: text.persons, radius: ["38%", "64%"], center: ["50%", "54%"],
-          data: pop.by_ethnicity.map((i) => ({ name: i.label, ...cell(i.count) })),
-          label: { color: TEXT, fontSize: 13, formatter: (p) => `${p.name}\n${cellLabel(p)}` },
-          labelLine: { lineStyle: { color: MUTED } } }],
+        title: noData(ethnicity), tooltip, color: PALETTE,
+        legend: { type: "scroll", bottom: 0, textStyle: { color: TEXT, fontSize: 13 }, itemWidth: 12, itemHeight: 8,
+          pageTextStyle: { color: MUTED }, formatter: (name) => {
+            const item = ethnicity.find((i) => i.label === name);
+            return item ? `${name} ${fmt(item.count)}` : name;
+          } },
+        series: [{ type: "pie", name: text.persons, radius: ["36%", "62%"], center: ["50%", "44%"],
+          data: ethnicity.map((i) => ({ name: i.label, ...cell(i.count) })), label: { show: false } }],
       },
       pyramid: {
         tooltip: { ...tooltip, formatter: (p) => `${p.seriesName} ${p.name}: ${cellLabel(p)}` },
         legend: { top: 0, textStyle: { color: MUTED, fontSize: 13 }, itemWidth: 12, itemHeight: 8 },
         grid: { left: 4, right: 4, top: 26, bottom: 4, containLabel: true },
-        xAxis: { type: "value", axisLabel: { ...axisLabel, fontSize: 11, formatter: (v) => Math.abs(v) },
+        xAxis: { type: "value", splitNumber: 2, axisLabel: { ...axisLabel, fontSize: 11, hideOverlap: true,
+          formatter: (v) => Math.abs(v).toLocaleString() },
           splitLine: { lineStyle: { color: GRID_LINE } } },
         yAxis: { type: "category", data: pyramid.bands, axisLabel: { ...axisLabel, fontSize: 12 }, axisTick: { show: false } },
         series: [
@@ -159,13 +165,13 @@
           symbolSize: 8, areaStyle: { color: "rgba(0,229,255,.15)" },
           markLine: income.monitoring_line === null ? undefined : lineMark(income.monitoring_line, "y") }],
       },
-      distribution: bars(income.distribution, { name: text.households, color: "#2b8cff",
+      distribution: bars(income.distribution, { name: text.households, color: "#2b8cff", rotate: 35, fontSize: 11,
         markLine: bandAt === null ? undefined : lineMark(bandAt, "x") }),
-      monitoring: bars(o.monitoring.by_state, { name: text.cases, color: "#ffd166" }),
+      monitoring: bars(o.monitoring.by_state, { name: text.cases, color: "#ffd166", fontSize: 12 }),
       on_time: gauge(o.incidents.on_time_rate, text.onTime, "#2bff88"),
       village_closed: gauge(o.incidents.village_closed_share, text.villageClosed, CYAN),
-      categories: bars(o.incidents.by_category, { horizontal: true, name: text.incidents, color: "#ff8c42" }),
-      grids: bars(o.grid.reports_per_grid, { name: text.reports, color: "#5ce1e6" }),
+      categories: bars(o.incidents.by_category, { horizontal: true, name: text.incidents, color: "#ff8c42", fontSize: 12 }),
+      grids: bars(o.grid.reports_per_grid, { horizontal: true, name: text.reports, color: "#5ce1e6", fontSize: 11 }),
     };
   }
 
@@ -239,6 +245,10 @@
     fetching = (async () => {
       try {
         const response = await fetch(urls.overview, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        if ([401, 403, 404].includes(response.status)) {
+          window.location.reload(); // the session ended (12 hours at most) or the scope changed: the login page says
+          return;
+        }
         if (!response.ok) return;
         overview = await response.json();
         drawFigures();

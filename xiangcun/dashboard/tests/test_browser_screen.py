@@ -1,0 +1,137 @@
+"""Browser test of the county's big screen (数字大屏) in Chromium at 1920×1080: it loads with no failed and no foreign
+request, the map and the charts are really drawn (pixels read back), a report 卓玛 (villager_a) sends from her phone
+reaches the open screen within 5 seconds, and clicking a township on the map opens the township's screen.
+
+The map's canvas is read back with ``?capture=1``, which asks MapLibre for ``preserveDrawingBuffer`` (off otherwise).
+SwiftShader draws WebGL in headless Chromium with no GPU flags (``CHROMIUM_ARGS`` of core/tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from xiangcun.core.tests.browser import BROWSER_MARKS, foreign_requests, login, path_of, screenshot
+
+pytest_plugins = ["xiangcun.core.tests.browser"]
+pytestmark = BROWSER_MARKS
+
+SCREEN = {"width": 1920, "height": 1080}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+COUNTY = "623023"
+VILLAGE_A = "623023103203"  # 杰迪村, 立节镇
+READY = 30_000  # ms: MapLibre starts its worker, SwiftShader draws
+LIVE = 5_000  # ms: the issue's promise for a new incident on an open screen
+
+# Share of sampled pixels of a canvas that differ from a given background colour (r, g, b; alpha 0 counts as blank).
+DRAWN_SHARE = """([selector, bg]) => {
+  const source = document.querySelector(selector);
+  const copy = document.createElement("canvas");
+  copy.width = source.width; copy.height = source.height;
+  const g = copy.getContext("2d");
+  g.drawImage(source, 0, 0);
+  const d = g.getImageData(0, 0, copy.width, copy.height).data;
+  let drawn = 0, all = 0;
+  for (let i = 0; i < d.length; i += 4 * 7) {
+    all++;
+    if (d[i + 3] > 0 && Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 30) drawn++;
+  }
+  return drawn / all;
+}"""
+MAP_BACKGROUND = [4, 18, 40]  # #041228, the map's background layer
+TIMINGS = """() => ({
+  fcp: (performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime,
+  charts: Number(document.getElementById("screen-stage").dataset.painted),
+  load: performance.getEntriesByType("navigation")[0].loadEventEnd,
+})"""
+
+
+def send_report(phone, words: str) -> str:
+    from playwright.sync_api import expect
+
+    phone.goto("/m/incidents/report/")
+    phone.locator("[data-testid=region]").select_option(VILLAGE_A)
+    phone.locator("[data-testid=group-env]").click()
+    phone.locator("[data-testid=cat-env-garbage]").click()
+    phone.locator("[data-testid=description]").fill(words)
+    phone.locator("[data-testid=submit]").click()
+    expect(phone.locator("[data-testid=sent]")).to_be_visible()
+    return phone.locator("[data-testid=sent-code]").inner_text()
+
+
+def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page(viewport=SCREEN)
+    login(page, "county_admin")
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
+    page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
+            if response.status >= 400 else None)
+
+    started = time.monotonic()
+    page.goto(f"/screen/{COUNTY}/?capture=1")
+    stage = page.locator("[data-testid=screen-stage]")
+    expect(stage).to_have_attribute("data-painted", re.compile(r"\d+"))
+    charts_seen = time.monotonic() - started
+    expect(page.locator("[data-testid=screen-map]")).to_have_attribute("data-ready", "1", timeout=READY)
+    map_seen = time.monotonic() - started
+    timings = page.evaluate(TIMINGS)
+    print(f"\nscreen {COUNTY} first paint: first-contentful-paint {timings['fcp']:.0f} ms, charts drawn "
+          f"{timings['charts']:.0f} ms, load event {timings['load']:.0f} ms after navigation; seen by the test: "
+          f"charts {charts_seen * 1000:.0f} ms, map drawn {map_seen * 1000:.0f} ms after goto")
+
+    expect(page.locator("[data-testid=screen-title]")).to_contain_text("舟曲县")
+    expect(page.locator("[data-testid=screen-live]")).to_have_attribute("data-state", "live")
+    assert page.locator("[data-testid=figure-households]").inner_text() not in ("", "0")
+    assert page.evaluate(DRAWN_SHARE, ["#screen-map canvas", MAP_BACKGROUND]) > 0.05, "the map canvas is blank"
+    labels = page.locator("[data-testid=map-label]")
+    assert labels.count() >= 10  # 舟曲县's townships
+    charts = page.locator("[data-chart]")
+    assert charts.count() == 10
+    for index in range(charts.count()):
+        name = charts.nth(index).get_attribute("data-chart")
+        share = page.evaluate(DRAWN_SHARE, [f"[data-chart={name}] canvas", [0, 0, 0]])
+        assert share > 0.002, f"the chart {name} is blank"
+    screenshot(page, "screen-county")
+
+    # A report from a phone reaches the open screen: first in the feed, highlighted, today's counter goes up.
+    today = int(page.locator("[data-testid=figure-today]").inner_text().replace(",", ""))
+    phone = browser_page(**PHONE)
+    login(phone, "villager_a")
+    code = send_report(phone, f"大屏测试：村口垃圾 {uuid.uuid4().hex[:6]}")
+    sent = time.monotonic()
+    item = page.locator(f"[data-testid=feed-item][data-code='{code}']")
+    expect(item).to_be_visible(timeout=LIVE)
+    print(f"incident {code} on the screen {(time.monotonic() - sent) * 1000:.0f} ms after the phone showed it sent")
+    assert page.locator("[data-testid=feed-item]").first.get_attribute("data-code") == code
+    assert "fresh" in (item.get_attribute("class") or "")
+    assert int(page.locator("[data-testid=figure-today]").inner_text().replace(",", "")) == today + 1
+    screenshot(page, "screen-county-live")
+
+    assert failed == [], failed  # checked while the event stream is still open (closing the page aborts it)
+    assert foreign_requests(page) == [] and foreign_requests(phone) == []
+
+    # Clicking a township on the map opens its screen, which links back up to the county.
+    label = labels.filter(has_text="立节镇")
+    township = label.get_attribute("data-code")
+    box = label.bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert path_of(page) == f"/screen/{township}/"
+    expect(page.locator("[data-testid=screen-title]")).to_contain_text("立节镇")
+    expect(page.locator("[data-testid=screen-map]")).to_have_attribute("data-ready", "1", timeout=READY)
+    assert page.locator("[data-testid=map-label]").count() >= 2  # its villages
+    expect(page.locator("[data-testid=screen-up]")).to_have_attribute("href", f"/screen/{COUNTY}/")
+    screenshot(page, "screen-township")
+
+    # …and a village there opens the village's screen, whose map shows its grids.
+    box = page.locator("[data-testid=map-label]", has_text="杰迪村").bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert path_of(page) == f"/screen/{VILLAGE_A}/"
+    expect(page.locator("[data-testid=screen-map]")).to_have_attribute("data-ready", "1", timeout=READY)
+    assert page.locator("[data-testid=map-label]", has_text="网格").count() >= 1
+    expect(page.locator("[data-testid=screen-up]")).to_have_attribute("href", f"/screen/{township}/")
+    screenshot(page, "screen-village")
