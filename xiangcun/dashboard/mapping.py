@@ -71,6 +71,19 @@ def bbox_filter(bbox: BBox | None, lat: str, lng: str, *, margin: float = 0.0) -
             f"{lng}__gte": bbox.west - margin, f"{lng}__lte": bbox.east + margin}
 
 
+def within_box(queryset, bbox: BBox | None, lat: str = "latitude", lng: str = "longitude", *,
+               margin: float = 0.0):
+    """Rows of a (restricted) queryset whose point lies in the box, found through the (lat, lng) index.
+
+    Written as ``pk IN (rows in the box)`` rather than a plain filter: beside a scope on a joined region code,
+    SQLite's planner (no statistics) starts from the scope, which for a county is every row, and joins its way
+    down to the box (44 ms for the densest viewport of the 35k-household county); from the box's index it
+    needs 1 ms. PostgreSQL picks the same plan from its statistics either way (docs/map.md, "Speed").
+    """
+    inside = queryset.model._base_manager.filter(**bbox_filter(bbox, lat, lng, margin=margin)).values("pk")
+    return queryset.filter(pk__in=inside) if bbox is not None else queryset.filter(**bbox_filter(None, lat, lng))
+
+
 def choice(params, name: str, allowed: Iterable[str], default: str) -> str:
     """The value of one option parameter, which must be one of ``allowed``."""
     value = params.get(name, "") or default

@@ -28,6 +28,7 @@ from xiangcun.dashboard.mapping import (
     rounded,
     tag_color,
     take,
+    within_box,
 )
 from xiangcun.households.choices import LandType, SafetyRating
 from xiangcun.households.models import House, Household, HouseholdTag, LandParcel
@@ -66,8 +67,7 @@ def _has_tag(tag: HouseholdTag, household_ref: str) -> Exists:
 def house_features(user, bbox, params) -> Features:
     bbox = require_bbox(bbox)
     mode = params.get("color", "") or "safety"
-    queryset = (House.objects.restrict(user, "view")
-                .filter(footprint__isnull=False, **bbox_filter(bbox, "latitude", "longitude")).order_by("pk"))
+    queryset = within_box(House.objects.restrict(user, "view"), bbox).filter(footprint__isnull=False).order_by("pk")
     features = Features()
     if mode == "safety":
         rows, features.capped = take(queryset.values_list("pk", "footprint", "height", "floors", "safety_rating")
@@ -131,9 +131,8 @@ def _crop_color(crop: str) -> str:
 def parcel_features(user, bbox, params) -> Features:
     bbox = require_bbox(bbox)
     mode = choice(params, "color", ("land_type", "crop"), "land_type")
-    rows, capped = take(LandParcel.objects.restrict(user, "view")
-                        .filter(polygon__isnull=False, **bbox_filter(bbox, "household__latitude",
-                                                                    "household__longitude", margin=PARCEL_MARGIN))
+    near = Household.objects.filter(**bbox_filter(bbox, "latitude", "longitude", margin=PARCEL_MARGIN)).values("pk")
+    rows, capped = take(LandParcel.objects.restrict(user, "view").filter(household_id__in=near, polygon__isnull=False)
                         .order_by("pk").values_list("pk", "polygon", "land_type", "crop")[:PARCEL_CAP + 1], PARCEL_CAP)
     features = Features()
     features.capped = capped
@@ -182,8 +181,7 @@ register(Layer(
 def household_features(user, bbox, params) -> Features:
     bbox = require_bbox(bbox)
     code = params.get("tag", "")
-    queryset = (Household.objects.restrict(user, "view")
-                .filter(**bbox_filter(bbox, "latitude", "longitude")).order_by("pk"))
+    queryset = within_box(Household.objects.restrict(user, "view"), bbox).order_by("pk")
     color = "#206bc4"
     features = Features()
     if code:

@@ -162,7 +162,9 @@ class Household(RegionScopedModel):
             ("export_household", _("Can export households")),
             ("import_household", _("Can import households")),
         ]
-        indexes = [models.Index(fields=["region", "number"], name="household_region_number")]
+        indexes = [models.Index(fields=["region", "number"], name="household_region_number"),
+                   # the map's household points for the visible box (dashboard, households/layers.py)
+                   models.Index(fields=["latitude", "longitude"], name="household_lat_lng")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.head_name}"
@@ -312,6 +314,8 @@ class House(TimeStampedModel):
         ordering = ["household", "id"]
         verbose_name = _("house")
         verbose_name_plural = _("houses")
+        # the map's 3D houses for the visible box (dashboard, households/layers.py)
+        indexes = [models.Index(fields=["latitude", "longitude"], name="house_lat_lng")]
 
     def __str__(self) -> str:
         return f"{self.get_structure_display()} {self.floor_area} m²"

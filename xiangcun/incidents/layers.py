@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiangcun.dashboard.layers import Layer, register
-from xiangcun.dashboard.mapping import Features, bbox_filter, choice, feature, point, take
+from xiangcun.dashboard.mapping import Features, choice, feature, point, take, within_box
 from xiangcun.incidents.choices import OPEN_STATES, State
 from xiangcun.incidents.models import Incident
 
@@ -34,7 +34,7 @@ def _state_choices() -> list[dict]:
 
 def incident_features(user, bbox, params) -> Features:
     wanted = choice(params, "state", STATE_FILTERS, "open")
-    queryset = Incident.objects.restrict(user, "view").filter(**bbox_filter(bbox, "lat", "lng"))
+    queryset = within_box(Incident.objects.restrict(user, "view"), bbox, "lat", "lng")
     if wanted == "open":
         queryset = queryset.filter(state__in=OPEN_STATES)
     elif wanted != "all":

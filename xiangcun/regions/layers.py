@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from xiangcun.dashboard.layers import Layer, register
 from xiangcun.dashboard.mapping import (
     Features,
-    bbox_filter,
     feature,
     geometry_bounds,
     overlaps,
     point,
     take,
     url_or_none,
+    within_box,
 )
 from xiangcun.regions.boundaries import simplified
 from xiangcun.regions.choices import FacilityKind, Level
@@ -187,9 +187,8 @@ FACILITY_COLORS = {
 
 
 def facility_features(user, bbox, params) -> Features:
-    rows, capped = take(Facility.objects.restrict(user, "view").filter(active=True, **bbox_filter(
-        bbox, "latitude", "longitude")).order_by("pk").values_list("pk", "kind", "longitude", "latitude")
-        [:FACILITY_CAP + 1], FACILITY_CAP)
+    rows, capped = take(within_box(Facility.objects.restrict(user, "view"), bbox).filter(active=True).order_by("pk")
+                        .values_list("pk", "kind", "longitude", "latitude")[:FACILITY_CAP + 1], FACILITY_CAP)
     features = Features(feature(pk, point(lng, lat), {"k": kind}) for pk, kind, lng, lat in rows)
     features.capped = capped
     return features
