@@ -11,6 +11,11 @@ Building runs, in a throwaway ``XIANGCUN_VAR_DIR`` and a child process (settings
 incident with its timeline, a few months back), or with ``fast=True`` ``seed_demo --incidents 300`` and the
 rest from ``bench/_incident_rows.py`` (one ``executemany``, no events, a year back). The seconds of each step
 are kept in ``build.json`` beside the copy and returned with it.
+
+The demo's incidents are dated relative to the moment of the build ("today", "this month"), so every copy is
+moved forward in time by the age of the prepared database: each datetime column of the ``incidents_*`` tables
+gets the same number of seconds added (microseconds kept), and a copy taken days later has the same
+incidents today and this month as the database had when it was built.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -81,7 +87,7 @@ def build(target: Path, households: int, incidents: int, seed: int, fast: bool) 
                 "c = connection.cursor(); c.execute('ANALYZE'); c.execute('PRAGMA wal_checkpoint(TRUNCATE)')")
         subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
         info["analyze_seconds"] = round(time.perf_counter() - started, 1)
-        info["built_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        info["built_at"], info["built_epoch"] = time.strftime("%Y-%m-%d %H:%M:%S"), round(time.time())
         info["megabytes"] = round((work / DATABASE).stat().st_size / 1e6, 1)
         (work / "build.json").write_text(json.dumps(info, indent=2) + "\n")
         for name in ("media", "static", "huey.sqlite3", f"{DATABASE}-wal", f"{DATABASE}-shm"):
@@ -120,7 +126,35 @@ def prepare(var_dir: str | Path, *, households: int = 35_000, incidents: int = 1
     info = json.loads((target / "build.json").read_text())
     info.update({"cache": str(target.relative_to(ROOT)), "built_now": built_now,
                  "copy_seconds": round(time.perf_counter() - started, 1)})
+    if not info.get("built_epoch") and info.get("built_at"):
+        info["built_epoch"] = round(time.mktime(time.strptime(info["built_at"], "%Y-%m-%d %H:%M:%S")))
+    if info.get("built_epoch"):
+        started = time.perf_counter()
+        info["shifted_seconds"] = shift_times(var_dir / DATABASE, round(time.time()) - info["built_epoch"])
+        info["shift_seconds"] = round(time.perf_counter() - started, 1)
     return info
+
+
+def shift_times(database: Path, seconds: int, prefix: str = "incidents_") -> int:
+    """Add ``seconds`` to every datetime column of the tables named ``prefix…`` (Django's SQLite text format,
+    ``YYYY-MM-DD HH:MM:SS[.ffffff]``: the whole seconds are moved, the fraction kept)."""
+    if seconds <= 0:
+        return 0
+    connection = sqlite3.connect(database)
+    try:
+        with connection:
+            tables = [name for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", (prefix + "%",))]
+            for table in tables:
+                columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')
+                           if row[2].lower() == "datetime"]
+                if columns:
+                    moved = ", ".join(f"\"{name}\" = strftime('%Y-%m-%d %H:%M:%S', \"{name}\", '+{seconds} seconds')"
+                                      f" || substr(\"{name}\", 20)" for name in columns)
+                    connection.execute(f'UPDATE "{table}" SET {moved}')
+    finally:
+        connection.close()
+    return seconds
 
 
 if __name__ == "__main__":  # build (or rebuild) the prepared county: python bench/_full_county.py [--fast] ...

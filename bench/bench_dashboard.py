@@ -13,9 +13,11 @@ as ``make run`` serves) and measures, each beside a baseline from the same run:
    ``/api/v1/users/me/`` (a trivial authenticated API) on the same connection. Target: p95 ≤ 200 ms.
 2. **Screen first paint** of ``/screen/623023/`` in headless Chromium (``/usr/bin/chromium`` through
    Playwright, the flags of DESIGN.md "Recipes"; 1920×1080; a new browser context per run, so nothing is
-   cached but the session cookie): ``first-contentful-paint`` and the time until the charts are drawn (every
-   ECharts instance's last ``finished`` event, the page then quiet for a second). Baseline: the login page's
-   first paint in the same browser run. Target: first paint ≤ 2 s.
+   cached but the session cookie): ``first-contentful-paint``, when ``screen.js`` has set every figure and
+   chart (``data-painted``), when the charts are drawn (every ECharts instance's last ``finished`` event,
+   animations included, the page then quiet for a second) and when the centre map is drawn (its
+   ``data-ready``, MapLibre's first ``idle``). Baseline: the login page's first paint in the same browser run.
+   Target: first paint ≤ 2 s.
 3. **The viewport house layer** ``/map/layers/houses.geojson?bbox=…`` for the densest village (most houses):
    the viewport of a 1920×1080 map centred on its houses at the layer's ``min_zoom``, and the village's whole
    bbox. Baseline: the same rows read raw in-process (``values_list`` of the restricted bbox query, no
@@ -124,7 +126,7 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "xiangcun.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log", "--timeout-graceful-shutdown", "3"],
+             "--port", str(self.port), "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "3"],
             cwd=ROOT, env=server_env(var_dir))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -261,8 +263,14 @@ def measure_overview(var_dir: str, cookie: str, runs: int, cold_runs: int) -> li
 # last 'finished' event, so the harness knows when the last chart was drawn.
 CHART_PROBE = """
 (() => {
-  const probe = {charts: 0, finished: 0, last: null, firstRendered: null};
+  const probe = {charts: 0, finished: 0, last: null, firstRendered: null, mapReady: null};
   window.__benchCharts = probe;
+  // The screen's map marks itself data-ready="1" on MapLibre's first 'idle' (static/dashboard/screen.js).
+  new MutationObserver(() => {
+    if (probe.mapReady === null && document.querySelector('[data-testid=screen-map][data-ready="1"]')) {
+      probe.mapReady = performance.now();
+    }
+  }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-ready']});
   const wrap = (init) => function (...args) {
     const chart = init.apply(this, args);
     probe.charts += 1;
@@ -299,6 +307,8 @@ TIMING = """() => {
           html_done: nav.responseEnd ?? null, dom_content_loaded: nav.domContentLoadedEventEnd ?? null,
           load: nav.loadEventEnd ?? null, charts: probe.charts ?? 0, charts_finished: probe.finished ?? 0,
           charts_first_rendered: probe.firstRendered ?? null, charts_last_finished: probe.last ?? null,
+          painted: Number((document.getElementById('screen-stage') || {dataset: {}}).dataset.painted) || null,
+          map_ready: probe.mapReady ?? null, has_map: !!document.querySelector('[data-testid=screen-map]'),
           resources: performance.getEntriesByType('resource').length,
           transferred: performance.getEntriesByType('resource').reduce((a, r) => a + (r.transferSize || 0),
                        nav.transferSize || 0)};
@@ -331,11 +341,13 @@ def load_page(browser, base: str, path: str, cookie: dict | None, quiet_ms: int 
         last_seen, steady_since = None, time.monotonic()
         while time.monotonic() < deadline:
             probe = page.evaluate("() => window.__benchCharts || {}")
-            marker = (probe.get("charts"), probe.get("finished"), probe.get("last"))
+            marker = (probe.get("charts"), probe.get("finished"), probe.get("last"), probe.get("mapReady"))
             if marker != last_seen:
                 last_seen, steady_since = marker, time.monotonic()
-            elif (time.monotonic() - steady_since) * 1000 >= quiet_ms and (
-                    not probe.get("charts") or probe.get("finished", 0) >= probe.get("charts", 0)):
+            elif ((time.monotonic() - steady_since) * 1000 >= quiet_ms
+                  and (not probe.get("charts") or probe.get("finished", 0) >= probe.get("charts", 0))
+                  and (probe.get("mapReady") is not None
+                       or not page.evaluate("() => !!document.querySelector('[data-testid=screen-map]')"))):
                 break
             page.wait_for_timeout(100)
         timing = page.evaluate(TIMING)
@@ -402,8 +414,10 @@ def measure_screen(var_dir: str, runs: int) -> tuple[list[dict], dict]:
                                                                             "ok": ok}, login_fcp,
                                 PAINT_TARGET_MS, **extra))
     for key, label in (("ttfb", "HTML first byte"), ("dom_content_loaded", "DOMContentLoaded"),
-                       ("load", "load event"), ("charts_first_rendered", "first chart rendered"),
-                       ("charts_last_finished", "charts drawn (last ECharts 'finished')")):
+                       ("load", "load event"), ("painted", "charts set (screen.js data-painted)"),
+                       ("charts_first_rendered", "first chart rendered"),
+                       ("charts_last_finished", "charts drawn (last ECharts 'finished')"),
+                       ("map_ready", "centre map drawn (MapLibre 'idle')")):
         results.append({"name": f"screen {screen}, {label}", "url": screen, **paint_summary(screens, key)})
     problems = {"foreign_requests": sorted({url for item in screens + logins for url in item["foreign"]}),
                 "failed_requests": sorted({url for item in screens for url in item["failed"]}),
