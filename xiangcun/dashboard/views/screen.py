@@ -25,7 +25,7 @@ from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Grid, Region
 
 POINT_DAYS = 30  # incidents of the last month are drawn as points
-POINT_LIMIT = 500  # the most recent ones; a county's month can hold thousands
+POINT_LIMIT = 500  # the latest ones; a county's month can hold thousands
 
 
 @login_required
@@ -105,15 +105,13 @@ def map_data(user, region: Region, overview: dict, regions) -> dict:
     since = timezone.now() - timedelta(days=POINT_DAYS)
     points = (Incident.objects.restrict(user, "view").filter(prefix_q("region__code", region.code))
               .filter(created_at__gte=since, lat__isnull=False, lng__isnull=False)
-              .order_by("-created_at").values_list("pk", "code", "lat", "lng", "state")[:POINT_LIMIT])
+              .order_by("-pk").values_list("lng", "lat")[:POINT_LIMIT])  # by id: no sort of a month by time
     return {
         "outline": _outline(own),
         "centre": _centre(own),
         "parts": {"type": "FeatureCollection", "features": parts},
-        "points": {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"id": pk, "code": code, "state": state},
-             "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]}}
-            for pk, code, lat, lng, state in points]},
+        "points": {"type": "Feature", "properties": {}, "geometry": {
+            "type": "MultiPoint", "coordinates": [[round(lng, 5), round(lat, 5)] for lng, lat in points]}},
     }
 
 

@@ -192,7 +192,6 @@
   function feedItem(item) {
     const li = document.createElement("li");
     li.className = "feed-item";
-    li.dataset.testid = "feed-item";
     li.setAttribute("data-testid", "feed-item");
     li.dataset.id = item.id;
     li.dataset.code = item.code;
@@ -331,9 +330,7 @@
   }
 
   function pulse(item) {
-    const point = { type: "Feature", properties: { id: item.id, code: item.code, state: item.state },
-      geometry: { type: "Point", coordinates: [item.lng, item.lat] } };
-    mapData.points.features.unshift(point);
+    mapData.points.geometry.coordinates.push([item.lng, item.lat]);
     const map = screen.map;
     if (!map || !maplib) return;
     if (map.getSource("points")) map.getSource("points").setData(mapData.points);
