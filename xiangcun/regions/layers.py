@@ -73,10 +73,11 @@ def _centre(row: dict, bounds) -> list[float] | None:
 # --- boundaries ---------------------------------------------------------------------------------------------
 
 def boundary_features(user, bbox, params) -> Features:
+    # Villages first: the township and county lines are drawn over theirs.
     rows = list(Region.objects.restrict(user, "view")
                 .filter(level__in=LABEL_ZOOM, boundary__isnull=False)
-                .order_by("code").values("pk", "code", "name", "short_name", "level", "centroid_lat",
-                                         "centroid_lng", "updated_at"))
+                .order_by("-level", "code").values("pk", "code", "name", "short_name", "level", "centroid_lat",
+                                                   "centroid_lng", "updated_at"))
     outlines = _outlines_for("region", Region, rows)
     features = Features()
     for row in rows:

@@ -50,6 +50,8 @@ export function mountMap(maplibregl, element, config) {
 
   // --- the layer switcher, grouped, with legends and options ------------------------------------------------
   const switcher = document.querySelector("[data-testid=layer-switcher]");
+  const details = switcher.closest("details");
+  if (details && window.matchMedia("(max-width: 768px)").matches) details.open = false; // the map first on a phone
   const groups = new Map();
   config.layers.forEach((layer) => {
     const s = { config: layer, on: layer.on, params: {}, controller: null, timer: null, labels: [], count: 0 };
