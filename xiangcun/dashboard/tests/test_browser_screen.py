@@ -69,6 +69,7 @@ def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browse
     page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
     page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
             if response.status >= 400 else None)
+    page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
 
     started = time.monotonic()
     page.goto(f"/screen/{COUNTY}/?capture=1")
@@ -109,6 +110,13 @@ def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browse
     assert "fresh" in (item.get_attribute("class") or "")
     assert int(page.locator("[data-testid=figure-today]").inner_text().replace(",", "")) == today + 1
     screenshot(page, "screen-county-live")
+
+    # The minute's refetch of the overview (also what `event: refresh` triggers) redraws without losing the report.
+    with page.expect_response(lambda response: "/api/v1/dashboard/overview/" in response.url) as answer:
+        page.evaluate("window.xiangcunScreen.refresh()")
+    assert answer.value.status == 200
+    expect(item).to_be_visible()
+    assert page.locator("[data-testid=feed-item]").first.get_attribute("data-code") == code
 
     assert failed == [], failed  # checked while the event stream is still open (closing the page aborts it)
     assert foreign_requests(page) == [] and foreign_requests(phone) == []
