@@ -28,7 +28,7 @@ from xiangcun.households.models import HouseholdTag
 from xiangcun.households.workflow import OPEN_STATES as OPEN_CASE_STATES
 from xiangcun.incidents import choices as incident_choices
 from xiangcun.incidents.models import Category, Incident, Patrol
-from xiangcun.incidents.selectors import CLOSED_STATES, top_category_expression
+from xiangcun.incidents.selectors import CLOSED_STATES
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Grid, Region
 
@@ -62,6 +62,7 @@ def region_overview(region: Region) -> dict:
     region_ids = [pk for pk, _code, _level in subtree]
     incidents = Incident.objects.filter(region_id__in=region_ids).order_by()
     open_by_region = _open_incidents_by_region(incidents, now)
+    month_rows = _month_rows(incidents, now)
     return {
         "region": _region_block(region, children, snapshots, villages, open_by_region),
         "computed_at": min(computed).isoformat() if computed else None,
@@ -69,8 +70,8 @@ def region_overview(region: Region) -> dict:
         "population": _population(totals),
         "income": _income(totals, region, lines),
         "monitoring": _monitoring(totals),
-        "incidents": _incidents(incidents, open_by_region, now),
-        "grid": _grid(list(villages), incidents, region_ids, now),
+        "incidents": _incidents(incidents, month_rows, open_by_region),
+        "grid": _grid(list(villages), month_rows, region_ids, now),
         "suppressed_below": SUPPRESSED_BELOW,
     }
 
@@ -172,45 +173,75 @@ def _open_incidents_by_region(incidents, now: datetime) -> dict[int, tuple[int, 
     return {row["region_id"]: (row["n_open"], row["n_late"]) for row in rows}
 
 
-def _incidents(incidents, open_by_region: dict, now: datetime) -> dict:
+def _month_rows(incidents, now: datetime) -> list[dict]:
+    """This month's incidents grouped by (category, grid), with the day's and the closing counts: one
+    scan of the month serves the totals, the categories and the grids."""
     today = timezone.localdate(now)
-    month_start = _local_midnight(today.replace(day=1))
-    this_month = incidents.filter(created_at__gte=month_start)
     closed = Q(state__in=CLOSED_STATES)
-    month = this_month.aggregate(
-        n_month=Count("id"), n_today=Count("id", filter=Q(created_at__gte=_local_midnight(today))),
-        n_closed=Count("id", filter=closed), n_on_time=Count("id", filter=closed & Q(overdue_count=0, overdue=False)),
-        n_village=Count("id", filter=closed & Q(closed_level=incident_choices.HoldingLevel.VILLAGE)))
-    categories = list(this_month.annotate(top=top_category_expression()).values("top").annotate(n=Count("id"))
-                      .order_by("-n", "top"))
-    names = dict(Category.objects.filter(pk__in=[row["top"] for row in categories]).values_list("pk", "name"))
-    recent = (incidents.select_related("category", "region").order_by("-created_at", "-id")[:RECENT_INCIDENTS])
+    return list(
+        incidents.filter(created_at__gte=_local_midnight(today.replace(day=1))).values("category_id", "grid_id")
+        .annotate(n=Count("id"), n_today=Count("id", filter=Q(created_at__gte=_local_midnight(today))),
+                  n_closed=Count("id", filter=closed),
+                  n_on_time=Count("id", filter=closed & Q(overdue_count=0, overdue=False)),
+                  n_village=Count("id", filter=closed & Q(closed_level=incident_choices.HoldingLevel.VILLAGE))))
+
+
+def _top_category(pk: int, tree: dict[int, tuple[int | None, str]]) -> int:
+    """The top-level category above ``pk`` (the county's tree, read once: a few dozen rows)."""
+    seen = {pk}
+    while tree.get(pk, (None, ""))[0] is not None and tree[pk][0] not in seen:
+        pk = tree[pk][0]
+        seen.add(pk)
+    return pk
+
+
+def _summed(rows: list[dict], key: str) -> dict:
+    totals: dict = {}
+    for row in rows:
+        if row[key] is not None:
+            totals[row[key]] = totals.get(row[key], 0) + row["n"]
+    return totals
+
+
+def _incidents(incidents, month_rows: list[dict], open_by_region: dict) -> dict:
+    month = {name: sum(row[name] for row in month_rows) for name in ("n", "n_today", "n_closed", "n_on_time",
+                                                                       "n_village")}
+    tree = {pk: (parent, name) for pk, parent, name in Category.objects.values_list("pk", "parent_id", "name")}
+    by_top: dict[int, int] = {}
+    for category, n in _summed(month_rows, "category_id").items():
+        top = _top_category(category, tree)
+        by_top[top] = by_top.get(top, 0) + n
+    categories = sorted(by_top.items(), key=lambda item: (-item[1], item[0]))
+    # The latest by id (created_at is set on insert, so id order is report order): the ids come from the
+    # (region …) index alone, then ten rows are read.
+    latest = list(incidents.order_by("-id").values_list("id", flat=True)[:RECENT_INCIDENTS])
+    recent = Incident.objects.filter(pk__in=latest).select_related("category", "region").order_by("-id")
     return {
         "today": month["n_today"],
-        "month": month["n_month"],
+        "month": month["n"],
         "open": sum(counts[0] for counts in open_by_region.values()),
         "overdue": sum(counts[1] for counts in open_by_region.values()),
         "on_time_rate": _rate(month["n_on_time"], month["n_closed"]),
         "village_closed_share": _rate(month["n_village"], month["n_closed"]),
-        "by_category": [{"key": row["top"], "label": names.get(row["top"], ""), "count": row["n"]}
-                        for row in categories],
+        "by_category": [{"key": top, "label": tree[top][1] if top in tree else "", "count": n}
+                        for top, n in categories],
         "recent": [incident_feed_item(incident) for incident in recent],
     }
 
 
-def _grid(village_ids: list[int], incidents, region_ids: list[int], now: datetime) -> dict:
+def _grid(village_ids: list[int], month_rows: list[dict], region_ids: list[int], now: datetime) -> dict:
     month_start = _local_midnight(timezone.localdate(now).replace(day=1))
-    grids = Grid.objects.filter(village_id__in=village_ids)
     workers = (Grid.workers.through.objects.filter(grid__village_id__in=village_ids).values("user_id").distinct()
                .count())
-    per_grid = (incidents.filter(created_at__gte=month_start, grid__isnull=False)
-                .values("grid__code", "grid__name").annotate(n=Count("id")).order_by("-n", "grid__code")[:TOP_GRIDS])
+    per_grid = _summed(month_rows, "grid_id")
+    names = {pk: (code, name) for pk, code, name in Grid.objects.filter(village_id__in=village_ids)
+             .values_list("pk", "code", "name")}
+    top = sorted(((names[pk], n) for pk, n in per_grid.items() if pk in names), key=lambda item: (-item[1], item[0]))
     return {
-        "grids": grids.count(),
+        "grids": len(names),
         "workers": workers,
         "patrols_month": Patrol.objects.filter(region_id__in=region_ids, started_at__gte=month_start).count(),
-        "reports_per_grid": [{"key": row["grid__code"], "label": row["grid__name"], "count": row["n"]}
-                             for row in per_grid],
+        "reports_per_grid": [{"key": code, "label": name, "count": n} for (code, name), n in top[:TOP_GRIDS]],
     }
 
 
