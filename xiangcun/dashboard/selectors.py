@@ -34,6 +34,7 @@ from xiangcun.regions.models import Grid, Region
 
 OVERVIEW_CACHE_SECONDS = getattr(settings, "XIANGCUN_DASHBOARD_CACHE_SECONDS", 15)
 RECENT_INCIDENTS = 10
+RECENT_WINDOW = 2000
 TOP_GRIDS = 10
 
 
@@ -212,9 +213,7 @@ def _incidents(incidents, month_rows: list[dict], open_by_region: dict) -> dict:
         top = _top_category(category, tree)
         by_top[top] = by_top.get(top, 0) + n
     categories = sorted(by_top.items(), key=lambda item: (-item[1], item[0]))
-    # The latest by id (created_at is set on insert, so id order is report order): the ids come from the
-    # (region …) index alone, then ten rows are read.
-    latest = list(incidents.order_by("-id").values_list("id", flat=True)[:RECENT_INCIDENTS])
+    latest = latest_incident_ids(incidents)
     recent = Incident.objects.filter(pk__in=latest).select_related("category", "region").order_by("-id")
     return {
         "today": month["n_today"],
@@ -227,6 +226,17 @@ def _incidents(incidents, month_rows: list[dict], open_by_region: dict) -> dict:
                         for top, n in categories],
         "recent": [incident_feed_item(incident) for incident in recent],
     }
+
+
+def latest_incident_ids(incidents, count: int = RECENT_INCIDENTS) -> list[int]:
+    """The ids of the latest ``count`` incidents, by id (``created_at`` is set on insert: id order is report
+    order). First among the last RECENT_WINDOW ids of the table (a short range on the primary key, whatever the
+    size of the region), then, for a quiet region, among all of its incidents (the region index alone)."""
+    newest = Incident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ids = list(incidents.filter(pk__gt=newest - RECENT_WINDOW).order_by("-id").values_list("id", flat=True)[:count])
+    if len(ids) < count:
+        ids = list(incidents.order_by("-id").values_list("id", flat=True)[:count])
+    return ids
 
 
 def _grid(village_ids: list[int], month_rows: list[dict], region_ids: list[int], now: datetime) -> dict:

@@ -168,3 +168,15 @@ def test_the_periodic_task_refreshes_every_village_every_ten_minutes(tree, regis
     assert not task.validate_datetime(datetime(2026, 11, 24, 10, 25))
     assert refresh_snapshots.call_local() == 3
     assert RegionSnapshot.objects.get(region=tree[VILLAGE_B]).data["persons"] == 6
+
+
+def test_a_quiet_region_still_shows_its_latest_incidents(tree, registry, monkeypatch):
+    from xiangcun.dashboard import selectors
+    from xiangcun.incidents.tests.factories import make_incident
+
+    for _ in range(3):
+        make_incident(tree[VILLAGE_B])  # newer incidents elsewhere push 杰迪村's out of the short window
+    monkeypatch.setattr(selectors, "RECENT_WINDOW", 2)
+    recent = region_overview(tree[VILLAGE_A])["incidents"]["recent"]
+    assert [item["id"] for item in recent] == [
+        registry["late"].pk, registry["closed_township"].pk, registry["closed_village"].pk, registry["old"].pk]
