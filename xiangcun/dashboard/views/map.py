@@ -129,7 +129,7 @@ def map_page(request):
         "capture": request.GET.get("capture") == "1",
         "text": {"capped": _("Too many objects here: only the first %(count)s are shown. Zoom in."),
                  "zoomIn": _("Zoom in to see this layer."), "noResults": _("Nothing found."),
-                 "open": _("Open"), "loading": _("Loading…"), "failed": _("The layer could not be loaded.")},
+                 "open": _("Open its page"), "loading": _("Loading…"), "failed": _("The layer could not be loaded.")},
     }
     response = render(request, "dashboard/map.html", {
         "map_config": json.loads(json.dumps(config, cls=DjangoJSONEncoder)),
