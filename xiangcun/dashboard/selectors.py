@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from xiangcun.dashboard import aggregates
 from xiangcun.dashboard.models import RegionSnapshot
@@ -39,8 +40,8 @@ TOP_GRIDS = 10
 
 
 def cached_region_overview(region: Region) -> dict:
-    """``region_overview`` through Django's cache (key per region code, ``OVERVIEW_CACHE_SECONDS``)."""
-    key = overview_cache_key(region.code)
+    """``region_overview`` through Django's cache (key per region code and language, ``OVERVIEW_CACHE_SECONDS``)."""
+    key = overview_cache_key(region.code, get_language() or settings.LANGUAGE_CODE)
     overview = cache.get(key)
     if overview is None:
         overview = region_overview(region)
@@ -66,8 +67,8 @@ def region_overview(region: Region) -> dict:
     month_rows = _month_rows(incidents, now)
     return {
         "region": _region_block(region, children, snapshots, villages, open_by_region),
-        "computed_at": min(computed).isoformat() if computed else None,
-        "generated_at": now.isoformat(),
+        "computed_at": timezone.localtime(min(computed)).isoformat() if computed else None,
+        "generated_at": timezone.localtime(now).isoformat(),
         "population": _population(totals),
         "income": _income(totals, region, lines),
         "monitoring": _monitoring(totals),

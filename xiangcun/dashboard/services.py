@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -20,14 +21,15 @@ from xiangcun.regions.models import Region
 OVERVIEW_CACHE_PREFIX = "dashboard:overview:"
 
 
-def overview_cache_key(code: str) -> str:
-    return f"{OVERVIEW_CACHE_PREFIX}{code}"
+def overview_cache_key(code: str, language: str) -> str:
+    """The labels of the overview (states, levels, ethnicities) are translated: one copy per language."""
+    return f"{OVERVIEW_CACHE_PREFIX}{code}:{language}"
 
 
 def overview_cache_forget(codes: Iterable[str]) -> None:
-    """Drop the cached overviews of these regions and of every region above them."""
-    keys = {overview_cache_key(code[:length]) for code in codes for length in CODE_LENGTH.values()
-            if length <= len(code)}
+    """Drop the cached overviews of these regions and of every region above them, in every language."""
+    keys = {overview_cache_key(code[:length], language) for code in codes for length in CODE_LENGTH.values()
+            if length <= len(code) for language, _name in settings.LANGUAGES}
     if keys:
         cache.delete_many(sorted(keys))
 

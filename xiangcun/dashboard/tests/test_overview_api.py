@@ -138,3 +138,11 @@ def test_the_schema_documents_the_endpoint(client_as, tree):
     assert response.status_code == 200
     operation = response.json()["paths"]["/api/v1/dashboard/overview/{code}/"]["get"]
     assert "dashboard.view_screen" in operation["description"]
+
+
+def test_each_language_has_its_own_cached_copy(client_as, registry, settings):
+    chinese, english = client_as("village_clerk_a"), client_as("village_clerk_a")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert chinese.get(url(VILLAGE_A)).json()["region"]["level_label"] != "village"
+    assert english.get(url(VILLAGE_A)).json()["region"]["level_label"] == "village"
+    assert chinese.get(url(VILLAGE_A)).json()["region"]["level_label"] != "village"
