@@ -66,6 +66,28 @@ C = choices
 SHAPES = {"elder_alone": 8, "elder_couple": 9, "single": 3, "nuclear": 29, "three_generations": 39, "grown": 12}
 
 
+def _parcel_polygon(key: str, kind: str, area_mu: float, lng: float, lat: float) -> dict:
+    """A rectangle of the parcel's area near the house: fields close by, forest further up the slope.
+
+    Drawn from its own generator seeded by the contract number, so adding outlines left every other
+    figure of the demo as it was.
+    """
+    rng = random.Random(key)
+    area_m2 = area_mu * 666.67
+    ratio = rng.uniform(1.2, 3.0)
+    width, length = math.sqrt(area_m2 / ratio), math.sqrt(area_m2 * ratio)
+    distance = rng.uniform(300.0, 900.0) if kind == C.LandType.FOREST else rng.uniform(40.0, 350.0)
+    bearing, angle = rng.uniform(0.0, 2 * math.pi), rng.uniform(0.0, math.pi)
+    scale_lng = M_PER_DEGREE * math.cos(math.radians(lat))
+    cx, cy = distance * math.cos(bearing), distance * math.sin(bearing)
+    ring = []
+    for dx, dy in ((-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1)):
+        x, y = dx * length / 2, dy * width / 2
+        x, y = x * math.cos(angle) - y * math.sin(angle), x * math.sin(angle) + y * math.cos(angle)
+        ring.append([round(lng + (cx + x) / scale_lng, 7), round(lat + (cy + y) / M_PER_DEGREE, 7)])
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 def _weighted(rng: random.Random, table: dict[str, float]) -> str:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
@@ -278,7 +300,7 @@ class _Generator:
             spouse = draft.members[1]
             spouse.name, spouse.ethnicity, spouse.account = "卓玛", C.Ethnicity.TIBETAN, self.users[VILLAGER_USERNAME]
         self._work(draft)
-        self._land(draft)
+        self._land(draft, lng, lat)
         self._house(draft, lng, lat)
         self._tags(draft)
         return draft
@@ -393,7 +415,7 @@ class _Generator:
             method=rng.choice((C.CollectionMethod.GRID_WORKER, C.CollectionMethod.GRID_WORKER,
                                C.CollectionMethod.SELF_REPORT)))
 
-    def _land(self, draft: _Draft) -> None:
+    def _land(self, draft: _Draft, lng: float, lat: float) -> None:
         rng, village = self.rng, draft.village
         crops = names.ALPINE_CROPS if village.alpine else names.VALLEY_CROPS
         elderly = len(draft.members) <= 2 and draft.ages[id(draft.members[0])] >= 62
@@ -408,7 +430,7 @@ class _Generator:
             draft.parcels.append(LandParcel(
                 household=draft.household, land_type=kind, area_mu=Decimal(f"{area:.2f}"), crop=crop,
                 contract_number=f"{base}{index:02d}J", contract_start=date(1999, 1, 1),
-                contract_end=date(2028, 12, 31)))
+                contract_end=date(2028, 12, 31), polygon=_parcel_polygon(f"{base}{index:02d}", kind, area, lng, lat)))
         for kind, (valley, alpine, low, high) in names.LIVESTOCK.items():
             if rng.random() < (alpine if village.alpine else valley) * (0.4 if elderly else 1.0):
                 draft.livestock.append(LivestockHolding(household=draft.household, kind=kind,
