@@ -180,3 +180,19 @@ def test_a_quiet_region_still_shows_its_latest_incidents(tree, registry, monkeyp
     recent = region_overview(tree[VILLAGE_A])["incidents"]["recent"]
     assert [item["id"] for item in recent] == [
         registry["late"].pk, registry["closed_township"].pk, registry["closed_village"].pk, registry["old"].pk]
+
+
+def test_seed_demo_ends_with_every_village_snapshot(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from xiangcun.regions.choices import Level
+    from xiangcun.regions.models import Region
+
+    out = StringIO()
+    call_command("seed_demo", households=30, incidents=0, seed=5, stdout=out)
+    villages = Region.objects.under("623023").filter(level=Level.VILLAGE)
+    assert RegionSnapshot.objects.count() == villages.count() > 200
+    assert sum(snapshot.data["households"] for snapshot in RegionSnapshot.objects.all()) == 30
+    assert f"dashboard snapshots: {villages.count()} villages" in out.getvalue()
