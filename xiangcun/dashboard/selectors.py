@@ -12,7 +12,9 @@ and everything here is limited to that region's subtree.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import time
+from datetime import datetime
+from datetime import time as day_start
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,19 +36,40 @@ from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Grid, Region
 
 OVERVIEW_CACHE_SECONDS = getattr(settings, "XIANGCUN_DASHBOARD_CACHE_SECONDS", 15)
+OVERVIEW_STALE_SECONDS = 60  # a stale copy may answer while one request recomputes it, at most this long
+OVERVIEW_LOCK_SECONDS = 30
 RECENT_INCIDENTS = 10
 RECENT_WINDOW = 2000
 TOP_GRIDS = 10
 
 
 def cached_region_overview(region: Region) -> dict:
-    """``region_overview`` through Django's cache (key per region code and language, ``OVERVIEW_CACHE_SECONDS``)."""
+    """``region_overview`` through Django's cache: one copy per region code and language, fresh for
+    ``OVERVIEW_CACHE_SECONDS``.
+
+    When a copy has just gone stale, one request recomputes it (it takes a short lock in the cache) while the
+    others, and other screens of the same region, are answered with the stale copy for the few hundred
+    milliseconds that takes — not a crowd of identical heavy queries at the same moment.
+    """
     key = overview_cache_key(region.code, get_language() or settings.LANGUAGE_CODE)
-    overview = cache.get(key)
-    if overview is None:
+    entry = cache.get(key)
+    if entry is not None and entry["fresh_until"] > _clock():
+        return entry["overview"]
+    lock = f"{key}:computing"
+    if entry is not None and not cache.add(lock, True, OVERVIEW_LOCK_SECONDS):
+        return entry["overview"]
+    try:
         overview = region_overview(region)
-        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+        cache.set(key, {"overview": overview, "fresh_until": _clock() + OVERVIEW_CACHE_SECONDS},
+                  OVERVIEW_CACHE_SECONDS + OVERVIEW_STALE_SECONDS)
+    finally:
+        if entry is not None:
+            cache.delete(lock)
     return overview
+
+
+def _clock() -> float:
+    return time.time()
 
 
 def region_overview(region: Region) -> dict:
@@ -164,7 +187,7 @@ def _monitoring(totals: dict) -> dict:
 
 
 def _local_midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return timezone.make_aware(datetime.combine(day, day_start.min))
 
 
 def _open_incidents_by_region(incidents, now: datetime) -> dict[int, tuple[int, int]]:

@@ -116,8 +116,26 @@ def test_the_cache_expires_after_its_ttl(client_as, registry, tree, monkeypatch)
     client.get(url(VILLAGE_A))
     make_incident(tree[VILLAGE_A])
     later = real_time.time() + selectors.OVERVIEW_CACHE_SECONDS + 1
-    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+    monkeypatch.setattr(selectors, "_clock", lambda: later)
     assert client.get(url(VILLAGE_A)).json()["incidents"]["today"] == 4
+
+
+def test_a_stale_copy_answers_while_another_request_recomputes(client_as, registry, tree, monkeypatch):
+    import time as real_time
+
+    from xiangcun.dashboard import selectors
+    from xiangcun.dashboard.services import overview_cache_key
+
+    client = client_as("village_clerk_a")
+    client.get(url(VILLAGE_A))
+    make_incident(tree[VILLAGE_A])
+    monkeypatch.setattr(selectors, "_clock", lambda: real_time.time() + selectors.OVERVIEW_CACHE_SECONDS + 1)
+    lock = overview_cache_key(VILLAGE_A, "zh-hans") + ":computing"
+    cache.add(lock, True)  # another process is computing it now
+    assert client.get(url(VILLAGE_A)).json()["incidents"]["today"] == 3
+    cache.delete(lock)
+    assert client.get(url(VILLAGE_A)).json()["incidents"]["today"] == 4
+    assert cache.get(lock) is None
 
 
 def test_refreshing_snapshots_drops_the_cached_overviews_above(client_as, registry, tree,
