@@ -313,7 +313,7 @@ def render_brief(data: BriefData, font: Path) -> bytes:
     categories = [(row["label"], row["count"]) for row in incidents["by_category"]][:10]
     states = [(row["label"], row["count"]) for row in monitoring["by_state"]]
     used = max(pdf.bars(MARGIN, y, half, _("Incidents this month by category"), categories, ORANGE),
-               pdf.bars(MARGIN + half + 8, y, half, _("Households by monitoring state"), states, GREEN))
+               pdf.bars(MARGIN + half + 8, y, half, _("Monitoring cases by state"), states, GREEN))
     pdf.set_xy(MARGIN, y + used)
     pdf.note(_("Counts of 1 to 4 persons or households are shown as <5 so that nobody can be recognised."))
 

@@ -200,7 +200,7 @@ def household_summary(user, ident: str) -> dict | None:
                  if _is_uuid(ident) else None)
     if household is None:
         return None
-    tags = ", ".join(household.tags.values_list("name", flat=True)) or "—"
+    tags = "、".join(household.tags.values_list("name", flat=True)) or "—"
     center = ([round(household.longitude, 6), round(household.latitude, 6)]
               if household.latitude is not None and household.longitude is not None else None)
     return {"title": f"{household.number} {mask_name(household.head_name)}", "kind": _("Household"),
