@@ -57,6 +57,7 @@ def test_the_county_map_draws_toggles_a_layer_and_renders_3d_houses(live_platfor
     page.goto("/map/?capture=1")
     expect(page.locator("[data-testid=map]")).to_have_attribute("data-ready", "1", timeout=READY)
     settle(page, "boundaries")
+    assert page.locator(".maplibregl-ctrl-zoom-in").get_attribute("title") == "放大"  # MapLibre's words in Chinese
     assert int(page.locator("[data-testid=layer-boundaries]").get_attribute("data-count")) > 200  # the county
     drawn = page.evaluate(PIXELS)
     assert drawn["drawn"] > 2000, drawn  # outlines of 19 townships and 212 villages

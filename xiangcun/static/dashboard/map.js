@@ -34,6 +34,7 @@ export function mountMap(maplibregl, element, config) {
   }
   const start = config.start.bbox;
   const map = new maplibregl.Map({
+    locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
     container: element, style, attributionControl: config.basemap ? {} : false, maxZoom: 19, maxPitch: 70,
     bounds: start ? [[start[0], start[1]], [start[2], start[3]]] : undefined,
     center: start ? undefined : [104.37, 33.79], zoom: start ? undefined : 9,

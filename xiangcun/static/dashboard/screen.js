@@ -347,6 +347,7 @@
     const box = extent();
     const capture = stage.dataset.capture === "1";
     const map = new maplibregl.Map({
+      locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
       container: element,
       attributionControl: false,
       style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#041228" } }] },

@@ -42,6 +42,7 @@ export function drawVillageMap(maplibregl, element, { boundary = null, grids = E
   const box = extent(boundary ? [boundary] : points);
   const single = !boundary && points.length === 1;
   const map = new maplibregl.Map({
+    locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
     container: element,
     attributionControl: false,
     style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#f4f6fa" } }] },

@@ -44,6 +44,7 @@ export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = nul
   element.classList.add("point-picker");
   const start = lat !== null && lng !== null && lat !== "" && lng !== "" ? [Number(lng), Number(lat)] : null;
   const map = new maplibregl.Map({
+    locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
     container: element,
     attributionControl: false,
     center: start || [0, 0],

@@ -13,6 +13,7 @@ function bounds(geometry) {
 
 export function drawRegionMap(maplibregl, id, outline, children) {
   const map = new maplibregl.Map({
+    locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
     container: id,
     style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#f4f6fa" } }] },
     bounds: bounds(outline),
