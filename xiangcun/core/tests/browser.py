@@ -199,6 +199,40 @@ def start_platform(*, timeout: float = STARTUP_TIMEOUT) -> LivePlatform:
     return platform
 
 
+@contextlib.contextmanager
+def another_process(platform: LivePlatform, *, timeout: float = STARTUP_TIMEOUT):
+    """A second uvicorn process serving the same var dir (same database, keys and media) on another port.
+
+    For behaviour that must hold across app processes (live screens): yields the second process's base URL.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with platform.log_path.open("a") as log:
+        log.write(f"\n$ uvicorn (second process, port {port})\n")
+        log.flush()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "xiangcun.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+             "--no-access-log", "--timeout-graceful-shutdown", "3"],
+            cwd=BASE_DIR, env=platform_env(platform.var_dir), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the second process did not answer on {url}:\n{platform.log_tail()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
 # Session-wide singletons: a fixture imported by several modules would otherwise start one server each.
 _shared: dict[str, Any] = {}
 

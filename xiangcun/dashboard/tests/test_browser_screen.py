@@ -12,7 +12,14 @@ import re
 import time
 import uuid
 
-from xiangcun.core.tests.browser import BROWSER_MARKS, foreign_requests, login, path_of, screenshot
+from xiangcun.core.tests.browser import (
+    BROWSER_MARKS,
+    another_process,
+    foreign_requests,
+    login,
+    path_of,
+    screenshot,
+)
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
 pytestmark = BROWSER_MARKS
@@ -143,3 +150,28 @@ def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browse
     assert page.locator("[data-testid=map-label]", has_text="网格").count() >= 1
     expect(page.locator("[data-testid=screen-up]")).to_have_attribute("href", f"/screen/{township}/")
     screenshot(page, "screen-village")
+
+
+def test_a_report_sent_to_another_app_process_reaches_the_open_screen(live_platform, browser_page, chromium):
+    """The screen's events come from the database, not from one process's memory: 杰迪村's screen is served by
+    one uvicorn process while 卓玛's report goes to a second process on the same database."""
+    from playwright.sync_api import expect
+
+    page = browser_page(viewport=SCREEN)
+    login(page, "village_clerk_a")
+    page.goto(f"/screen/{VILLAGE_A}/")
+    expect(page.locator("[data-testid=screen-live]")).to_have_attribute("data-state", "live")
+    with another_process(live_platform) as second:
+        context = chromium.new_context(base_url=second, **PHONE)
+        try:
+            context.route(lambda url: not url.startswith((second + "/", "data:", "blob:")),
+                          lambda route: route.abort("blockedbyclient"))
+            phone = context.new_page()
+            login(phone, "villager_a")
+            code = send_report(phone, f"另一进程：路灯不亮 {uuid.uuid4().hex[:6]}")
+            sent = time.monotonic()
+            expect(page.locator(f"[data-testid=feed-item][data-code='{code}']")).to_be_visible(timeout=LIVE)
+            print(f"\nincident {code} sent to {second} reached the screen of {live_platform.url} "
+                  f"{(time.monotonic() - sent) * 1000:.0f} ms later")
+        finally:
+            context.close()
