@@ -8,6 +8,9 @@ in its village like any other. Villages that already have facilities are left as
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 import numpy as np
 from shapely.geometry import Point, shape
 
@@ -36,8 +39,25 @@ def _point_inside(polygon, rng: np.random.Generator) -> tuple[float, float]:
     return round(point.y, 6), round(point.x, 6)
 
 
+@contextlib.contextmanager
+def _quiet(name: str):
+    """The service logs each facility it creates; for a thousand demo points seed_demo prints one total instead."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def seed_facilities(*, county: Region, seed: int = 2026) -> dict:
     """Create the demo facilities of the county's villages that have a boundary and no facility yet."""
+    with _quiet("xiangcun.regions.services"):
+        return _seed(county, seed)
+
+
+def _seed(county: Region, seed: int) -> dict:
     rng = np.random.default_rng([seed, 5])
     villages = list(Region.objects.under(county.code).filter(level=Level.VILLAGE, boundary__isnull=False)
                     .order_by("code"))
