@@ -99,6 +99,7 @@ class Command(BaseCommand):
         from xiangcun.core.models import SystemSetting
 
         lines = [f"xiangcun is serving http://{host}:{port}/  (ready in {seconds:.1f} s; Ctrl-C stops)",
+                 f"  map: http://{host}:{port}/map/   big screen: http://{host}:{port}/screen/",
                  f"  API docs: http://{host}:{port}/api/docs/   health: http://{host}:{port}/healthz"]
         if SystemSetting.get("demo_loaded"):
             lines.append("  demo accounts (password Demo-2026!):")
