@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 
 from xiangcun.dashboard import aggregates
 from xiangcun.dashboard.models import RegionSnapshot
-from xiangcun.dashboard.privacy import SUPPRESSED_BELOW, suppress, surname
+from xiangcun.dashboard.privacy import SUPPRESSED_BELOW, suppress, suppress_partition, surname
 from xiangcun.dashboard.services import overview_cache_key, snapshots_refresh
 from xiangcun.households import choices as household_choices
 from xiangcun.households.models import HouseholdTag
@@ -123,37 +123,47 @@ def _region_block(region: Region, children: list[Region], snapshots: dict, villa
         "level": region.level,
         "level_label": str(Level(region.level).label),
         "ancestors": [{"code": ancestor.code, "name": ancestor.display_name} for ancestor in region.ancestors()],
-        "children": [_child(child, snapshots, villages, open_by_region) for child in children],
+        "children": _children([_child(child, snapshots, villages, open_by_region) for child in children]),
     }
+
+
+def _children(rows: list[dict]) -> list[dict]:
+    """The children's households and persons add up to the region's: suppressed as a partition."""
+    for key in ("households", "persons"):
+        for row, shown in zip(rows, suppress_partition([row[key] for row in rows]), strict=True):
+            row[key] = shown
+    return rows
 
 
 def _child(child: Region, snapshots: dict, villages: dict[int, str], open_by_region: dict) -> dict:
     inside = [pk for pk, code in villages.items() if code.startswith(child.code)]
     households = sum(snapshots[pk][0].get("households", 0) for pk in inside if pk in snapshots)
     persons = sum(snapshots[pk][0].get("persons", 0) for pk in inside if pk in snapshots)
-    return {"code": child.code, "name": child.display_name, "households": suppress(households),
-            "persons": suppress(persons),
+    return {"code": child.code, "name": child.display_name, "households": households, "persons": persons,
             "open_incidents": sum(counts[0] for pk, counts in open_by_region.items()
                                   if pk in villages and villages[pk].startswith(child.code)),
             "lat": child.centroid_lat, "lng": child.centroid_lng}
 
 
-def _counted(keys_and_labels, counts: dict) -> list[dict]:
-    return [{"key": key, "label": str(label), "count": suppress(counts.get(key, 0))} for key, label in keys_and_labels]
+def _counted(keys_and_labels, counts: dict, *, partition: bool = False) -> list[dict]:
+    """Rows of a breakdown; ``partition`` when the cells add up to a total shown beside them."""
+    keys_and_labels = list(keys_and_labels)
+    raw = [counts.get(key, 0) for key, _label in keys_and_labels]
+    shown = suppress_partition(raw) if partition else [suppress(count) for count in raw]
+    return [{"key": key, "label": str(label), "count": count}
+            for (key, label), count in zip(keys_and_labels, shown, strict=True)]
 
 
 def _population(totals: dict) -> dict:
     tags = list(HouseholdTag.objects.order_by("order", "code").values_list("code", "name"))
+    male, female = totals["age"][household_choices.Sex.MALE], totals["age"][household_choices.Sex.FEMALE]
+    bands, pyramid = len(male), suppress_partition([*male, *female])  # every person is in one cell of the pyramid
     return {
         "households": suppress(totals["households"]),
         "persons": suppress(totals["persons"]),
         "by_tag": _counted(tags, totals["by_tag"]),
-        "by_ethnicity": _counted(household_choices.Ethnicity.choices, totals["by_ethnicity"]),
-        "age_pyramid": {
-            "bands": list(aggregates.AGE_BANDS),
-            "male": [suppress(n) for n in totals["age"][household_choices.Sex.MALE]],
-            "female": [suppress(n) for n in totals["age"][household_choices.Sex.FEMALE]],
-        },
+        "by_ethnicity": _counted(household_choices.Ethnicity.choices, totals["by_ethnicity"], partition=True),
+        "age_pyramid": {"bands": list(aggregates.AGE_BANDS), "male": pyramid[:bands], "female": pyramid[bands:]},
     }
 
 
@@ -173,8 +183,8 @@ def _income(totals: dict, region: Region, lines: dict) -> dict:
         "year": year,
         "monitoring_line": float(line.amount) if line else None,
         "per_capita_trend": trend,
-        "distribution": [{"key": key, "label": aggregates.INCOME_BAND_LABELS[key],
-                          "count": suppress(latest["bands"].get(key, 0))} for key, _lower in aggregates.INCOME_BANDS],
+        "distribution": _counted(((key, aggregates.INCOME_BAND_LABELS[key]) for key, _lower in aggregates.INCOME_BANDS),
+                                 latest["bands"], partition=True),  # adds up to the year's households
         "below_line": suppress(latest["below"]) if line else None,
         "near_line": suppress(latest["near"]) if line else None,
     }
@@ -182,7 +192,11 @@ def _income(totals: dict, region: Region, lines: dict) -> dict:
 
 def _monitoring(totals: dict) -> dict:
     cases = totals["cases"]
-    return {"by_state": _counted(household_choices.CaseState.choices, cases),
+    open_states = [(state, label) for state, label in household_choices.CaseState.choices if state in OPEN_CASE_STATES]
+    shown = {row["key"]: row for row in [*_counted(open_states, cases, partition=True),  # add up to open_cases
+                                         *_counted([(s, lb) for s, lb in household_choices.CaseState.choices
+                                                    if s not in OPEN_CASE_STATES], cases)]}
+    return {"by_state": [shown[state] for state, _label in household_choices.CaseState.choices],
             "open_cases": suppress(sum(cases.get(state, 0) for state in OPEN_CASE_STATES))}
 
 

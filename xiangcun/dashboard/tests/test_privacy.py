@@ -7,7 +7,7 @@ import json
 import pytest
 
 from xiangcun.core.testing import VILLAGE_A
-from xiangcun.dashboard.privacy import suppress, surname
+from xiangcun.dashboard.privacy import suppress, suppress_partition, surname
 from xiangcun.dashboard.selectors import region_overview
 from xiangcun.dashboard.tests.overview_data import build_incidents, build_registry
 from xiangcun.households.models import Person
@@ -16,6 +16,16 @@ from xiangcun.households.models import Person
 @pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, None), (4, None), (5, 5), (140_000, 140_000)])
 def test_counts_from_one_to_four_are_suppressed(count, shown):
     assert suppress(count) == shown
+
+
+@pytest.mark.parametrize(("counts", "shown"), [
+    ([30, 3, 12], [30, None, None]),  # 3 alone could be read off the total: the next smallest (12) goes too
+    ([30, 3, 2, 12], [30, None, None, 12]),  # two hidden cells: only their sum (5) can be read off
+    ([30, 12, 0], [30, 12, 0]),  # nothing small, nothing hidden; 0 is shown
+    ([3, 0, 0], [None, 0, 0]),  # nothing else to hide: the total itself is suppressed at display
+])
+def test_a_breakdown_that_adds_up_to_a_shown_total_hides_a_second_cell(counts, shown):
+    assert suppress_partition(counts) == shown
 
 
 @pytest.mark.parametrize(("name", "shown"), [("张三丰", "张*"), ("卓玛", "卓*"), (" 李四 ", "李*"), ("", ""),
