@@ -8,8 +8,9 @@ them to put one row in each persona's village and check that nothing crosses.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
-from django.db import models
+from django.db import connection, models
 
 from xiangcun.regions.choices import Level, short_name
 
@@ -54,3 +55,21 @@ def build_test_tree() -> dict:
             parent=regions.get(parent) if parent else None,
         )
     return regions
+
+
+def delete_audit_rows() -> None:
+    """Delete every audit row, for tests whose data is committed (live servers, other connections).
+
+    The database protects young audit rows with triggers (accounts migration 0003), so a flush after such a test
+    would be refused; the triggers are lifted for the moment of this deletion only.
+    """
+    migration = import_module("xiangcun.accounts.migrations.0003_audit_rows_immutable")
+    lift = {"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRES_REVERSE}.get(connection.vendor, [])
+    restore = {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRES}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for statement in lift:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM auditlog_logentry")
+        cursor.execute("DELETE FROM accounts_securityevent")
+        for statement in restore:
+            cursor.execute(statement)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import JsonResponse
+from django.db.models import Model
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from xiangcun import __version__
@@ -39,6 +42,25 @@ class ScopedListView(ScopedViewMixin, ListView):
 
 class ScopedDetailView(ScopedViewMixin, DetailView):
     """A record's page; another village's record answers 404, never 403."""
+
+
+class ScopedPhotoView(LoginRequiredMixin, View):
+    """A stored photo (``image``) or its ``thumbnail``, to whoever may see the row it belongs to.
+
+    Media files are not public: the photo row is found through ``restrict()`` like any other, so another
+    village's photo answers 404. Subclasses name the photo ``model``.
+    """
+
+    model: type[Model]
+
+    def get(self, request, pk: int, size: str):
+        photo = get_object_or_404(self.model._default_manager.restrict(request.user, "view"), pk=pk)
+        field = photo.thumbnail if size == "thumb" else photo.image
+        if not field:
+            raise Http404
+        response = FileResponse(field.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

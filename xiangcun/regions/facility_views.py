@@ -8,14 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
 from xiangcun.core.errors import ServiceError
-from xiangcun.core.views import ScopedDetailView, ScopedListView
+from xiangcun.core.views import ScopedDetailView, ScopedListView, ScopedPhotoView
 from xiangcun.regions import boundaries, forms, services
 from xiangcun.regions.filtersets import FacilityFilterSet
 from xiangcun.regions.models import Facility, FacilityPhoto
@@ -182,14 +181,7 @@ class FacilityDeactivateView(FacilityActionView):
         return redirect(facility.get_absolute_url())
 
 
-class FacilityPhotoView(LoginRequiredMixin, View):
-    """A facility photo or its thumbnail, to whoever may see the facility (media files are not public)."""
+class FacilityPhotoView(ScopedPhotoView):
+    """A facility photo or its thumbnail, to whoever may see the facility."""
 
-    def get(self, request, pk: int, size: str):
-        photo = get_object_or_404(FacilityPhoto.objects.restrict(request.user, "view"), pk=pk)
-        field = photo.thumbnail if size == "thumb" else photo.image
-        if not field:
-            raise Http404
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+    model = FacilityPhoto

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from importlib import import_module
 
 import pytest
 from django.db import connection
 from django.test import AsyncClient
 from django.urls import reverse
 
-from xiangcun.core.testing import VILLAGE_A, VILLAGE_B
+from xiangcun.core.testing import VILLAGE_A, VILLAGE_B, delete_audit_rows
 from xiangcun.dashboard.views import live
 from xiangcun.dashboard.views.live import incident_stream
 from xiangcun.incidents.tests.factories import make_incident
@@ -24,19 +23,9 @@ FAST = {"poll_seconds": 0.02, "keepalive_seconds": 60, "lifetime_seconds": 30}
 
 @pytest.fixture(autouse=True)
 def _audit_rows_go_first():
-    """After each test the audit rows are deleted first, so that the flush is not refused (as in incidents'
-    test_open311: the triggers of accounts migration 0003 are lifted for that moment only)."""
+    """After each test the audit rows are deleted first, so that the flush is not refused."""
     yield
-    migration = import_module("xiangcun.accounts.migrations.0003_audit_rows_immutable")
-    lift = {"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRES_REVERSE}.get(connection.vendor, [])
-    restore = {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRES}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in lift:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM auditlog_logentry")
-        cursor.execute("DELETE FROM accounts_securityevent")
-        for statement in restore:
-            cursor.execute(statement)
+    delete_audit_rows()
 
 
 def in_another_connection(function):

@@ -8,16 +8,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
-from importlib import import_module
 from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from xiangcun.core.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B
+from xiangcun.core.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B, delete_audit_rows
 from xiangcun.incidents import services
 from xiangcun.incidents.choices import Source, State
 from xiangcun.incidents.models import Incident, Open311Key
@@ -149,16 +147,7 @@ def live_open311(live_server):
     moment of this deletion only. ``serialized_rollback`` gives the next test the migrations' data back.
     """
     yield live_server
-    migration = import_module("xiangcun.accounts.migrations.0003_audit_rows_immutable")
-    lift = {"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRES_REVERSE}.get(connection.vendor, [])
-    restore = {"sqlite": migration.SQLITE, "postgresql": migration.POSTGRES}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in lift:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM auditlog_logentry")
-        cursor.execute("DELETE FROM accounts_securityevent")
-        for statement in restore:
-            cursor.execute(statement)
+    delete_audit_rows()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.scoping import user_scope
-from xiangcun.core.views import ScopedDetailView
+from xiangcun.core.views import ScopedDetailView, ScopedPhotoView
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.incidents import forms, selectors, services
 from xiangcun.incidents.choices import AssigneeKind, EventKind, State
@@ -303,14 +303,7 @@ class RevealReporterView(LoginRequiredMixin, View):
         return TemplateResponse(request, "incidents/partials/reveal.html", {"phone": phone})
 
 
-class PhotoView(LoginRequiredMixin, View):
-    """A photo or its thumbnail, to whoever may see the incident (media files are not public)."""
+class PhotoView(ScopedPhotoView):
+    """A photo of an incident or its thumbnail, to whoever may see the incident."""
 
-    def get(self, request, pk: int, size: str):
-        photo = get_object_or_404(IncidentPhoto.objects.restrict(request.user, "view"), pk=pk)
-        field = photo.thumbnail if size == "thumb" else photo.image
-        if not field:
-            raise Http404
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+    model = IncidentPhoto
