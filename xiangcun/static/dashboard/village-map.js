@@ -1,6 +1,8 @@
 // A small map of one village: its outline, its grids and its facilities, with no tile and no font server
 // (offline intranets). Facilities are HTML markers with a short label, because MapLibre's own text labels need
 // glyphs from a server. Used by a facility's page and the village profile (村情).
+import { extent } from "../js/region-map.js";
+
 const KIND_COLOURS = {
   committee: "#d63939", clinic: "#2fb344", school: "#f59f00", square: "#ae3ec9", well: "#4299e1",
   sluice: "#17a2b8", parking: "#667382", streetlight: "#f76707", shop: "#74b816", toilet: "#868e96", other: "#1d273b",
@@ -21,22 +23,12 @@ body.elder-mode .vm-marker i { width: 16px; height: 16px; }`;
   document.head.append(style);
 }
 
-function extent(geometries) {
-  let minX = 180, minY = 90, maxX = -180, maxY = -90;
-  const walk = (c) => {
-    if (typeof c[0] === "number") {
-      minX = Math.min(minX, c[0]); maxX = Math.max(maxX, c[0]);
-      minY = Math.min(minY, c[1]); maxY = Math.max(maxY, c[1]);
-    } else c.forEach(walk);
-  };
-  geometries.filter(Boolean).forEach((g) => walk(g.coordinates));
-  return minX <= maxX ? [[minX, minY], [maxX, maxY]] : null;
-}
-
 // drawVillageMap(maplibregl, element, {boundary, grids, facilities, zoom}) -> map
 // boundary: a GeoJSON geometry or null; grids, facilities: FeatureCollections (facility properties: name, kind,
-// url); zoom: the zoom used when there is a single point and no outline.
-export function drawVillageMap(maplibregl, element, { boundary = null, grids = EMPTY, facilities = EMPTY, zoom = 14 } = {}) {
+// url); zoom: the zoom used when there is a single point and no outline; capture: keep the drawing buffer so that
+// a browser test can read the canvas back (``?capture=1`` in the page's address, like the map and the screen).
+export function drawVillageMap(maplibregl, element, { boundary = null, grids = EMPTY, facilities = EMPTY, zoom = 14,
+  capture = new URLSearchParams(window.location.search).get("capture") === "1" } = {}) {
   injectStyle();
   const points = facilities.features.map((f) => f.geometry);
   const box = extent(boundary ? [boundary] : points);
@@ -45,6 +37,7 @@ export function drawVillageMap(maplibregl, element, { boundary = null, grids = E
     locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
     container: element,
     attributionControl: false,
+    ...(capture ? { canvasContextAttributes: { preserveDrawingBuffer: true } } : {}),
     style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#f4f6fa" } }] },
     ...(box && !single ? { bounds: box, fitBoundsOptions: { padding: 24 } } : { center: single ? points[0].coordinates : [0, 0], zoom: single ? zoom : 1 }),
   });

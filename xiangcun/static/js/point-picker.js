@@ -3,6 +3,8 @@
 // endpoint, the village names as HTML labels (MapLibre's own labels need glyphs from a server, which an
 // offline intranet has not got). A tap or a click sets the marker; the marker can be dragged. Coordinates are
 // WGS84, like the outlines. Nothing is fetched from outside the platform.
+import { extent as geometriesExtent } from "./region-map.js";
+
 const EMPTY = { type: "FeatureCollection", features: [] };
 const LABEL_MIN_ZOOM = 10.5; // below this the names of some 200 villages would cover one another
 const NEAR_MIN_ZOOM = 11; // from this zoom on, the villages round the centre are fetched as the map moves
@@ -21,17 +23,7 @@ body.elder-mode .point-picker .pp-label { font-size: 1.05rem; font-weight: 600; 
   document.head.append(style);
 }
 
-function extent(features) {
-  let minX = 180, minY = 90, maxX = -180, maxY = -90;
-  const walk = (c) => {
-    if (typeof c[0] === "number") {
-      minX = Math.min(minX, c[0]); maxX = Math.max(maxX, c[0]);
-      minY = Math.min(minY, c[1]); maxY = Math.max(maxY, c[1]);
-    } else c.forEach(walk);
-  };
-  features.forEach((f) => walk(f.geometry.coordinates));
-  return minX <= maxX ? [[minX, minY], [maxX, maxY]] : null;
-}
+const extent = (features) => geometriesExtent(features.map((f) => f.geometry));
 
 const round = (x) => Math.round(x * 1e7) / 1e7;
 

@@ -1,5 +1,6 @@
 // Draws a region outline and its parts with MapLibre, without any tile server (offline intranets).
-function bounds(geometry) {
+// The [[west, south], [east, north]] box of GeoJSON geometries (missing ones ignored); null when there is none.
+export function extent(geometries) {
   let minX = 180, minY = 90, maxX = -180, maxY = -90;
   const walk = (c) => {
     if (typeof c[0] === "number") {
@@ -7,9 +8,11 @@ function bounds(geometry) {
       minY = Math.min(minY, c[1]); maxY = Math.max(maxY, c[1]);
     } else c.forEach(walk);
   };
-  walk(geometry.coordinates);
-  return [[minX, minY], [maxX, maxY]];
+  geometries.filter(Boolean).forEach((g) => walk(g.coordinates));
+  return minX <= maxX ? [[minX, minY], [maxX, maxY]] : null;
 }
+
+const bounds = (geometry) => extent([geometry]);
 
 export function drawRegionMap(maplibregl, id, outline, children) {
   const map = new maplibregl.Map({
