@@ -18,6 +18,14 @@ def test_the_auditor_reads_login_events(client_as, personas):
     assert list(page.context["object_list"].values_list("username", flat=True)) == ["village_clerk_a"]
 
 
+def test_the_data_changes_name_their_action_in_chinese(client_as, personas):
+    grid_worker = personas["grid_worker_a"]
+    grid_worker.full_name = "王网格"
+    grid_worker.save()  # an auditlog "update" entry
+    page = client_as("auditor").get(reverse("accounts:audit")).content.decode()
+    assert "<td>已修改</td>" in page and "<td>update</td>" not in page  # django-auditlog has no Chinese of its own
+
+
 @pytest.mark.parametrize("persona", ["county_admin", "township_officer", "village_clerk_a", "dept_staff"])
 def test_others_cannot_read_the_audit_log(client_as, persona):
     assert client_as(persona).get(reverse("accounts:audit")).status_code == 403
