@@ -24,6 +24,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from xiangcun.dashboard.selectors import income_headline
+
 FONT_SETTING = "XIANGCUN_CJK_FONT"
 FONT_PACKAGE = "fonts-wqy-microhei"
 KNOWN_FONTS = (
@@ -277,12 +279,11 @@ def render_brief(data: BriefData, font: Path) -> bytes:
              % {"path": path, "code": village.code, "date": data.date.isoformat(), "computed": computed or "—"})
 
     pdf.heading(_("Key figures"))
-    mean = next((row["mean"] for row in reversed(income["per_capita_trend"]) if row["mean"] is not None), None)
+    income_label, income_value = income_headline(income)
     line = income["monitoring_line"]
     figures = [
         (_("Households"), shown(population["households"]), _("Persons"), shown(population["persons"])),
-        (_("Per-capita income %(year)s (yuan)") % {"year": income["year"] or ""},
-         "—" if mean is None else f"{mean:,.0f}",
+        (income_label, income_value,
          _("Monitoring line (yuan)"), "—" if line is None else f"{line:,.0f}"),
         (_("Households below the line"), shown(income["below_line"]),
          _("Households near the line"), shown(income["near_line"])),

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from xiangcun.dashboard import aggregates
 from xiangcun.dashboard.models import RegionSnapshot
@@ -311,3 +312,10 @@ def incident_feed_item(incident: Incident) -> dict:
         "reporter": surname(incident.reporter_name) if incident.is_public else "",
     }
 
+
+def income_headline(income: dict) -> tuple[str, str]:
+    """Label and value of the newest per-capita mean that may be shown, named with its own year."""
+    row = next((row for row in reversed(income["per_capita_trend"]) if row["mean"] is not None), None)
+    if row is None:
+        return str(_("Per-capita income (yuan)")), "—"
+    return str(_("Per-capita income %(year)s (yuan)") % {"year": row["year"]}), f"{row['mean']:,.0f}"

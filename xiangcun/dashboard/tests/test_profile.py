@@ -99,3 +99,13 @@ def test_the_profile_costs_the_same_queries_with_many_facilities(village, client
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_income_figure_is_named_with_the_year_it_comes_from():
+    from xiangcun.dashboard.selectors import income_headline
+
+    income = {"per_capita_trend": [{"year": 2024, "mean": 15321.4, "households": 8},
+                                   {"year": 2025, "mean": None, "households": None}]}  # 2025: fewer than 5 households
+    label, value = income_headline(income)
+    assert "2024" in label and "2025" not in label and value == "15,321"
+    assert income_headline({"per_capita_trend": []})[1] == "—"

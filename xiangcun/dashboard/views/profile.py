@@ -109,16 +109,18 @@ def village_facts(user, village: Region) -> VillageFacts:
                         sorted(groups.values(), key=lambda g: order.index(g.kind) if g.kind in order else 99))
 
 
+
 def key_figures(overview: dict) -> list[tuple[str, str, str]]:
     """(testid, label, value) of the headline figures, suppressed counts as "<5"."""
     population, income = overview["population"], overview["income"]
     incidents, grid, monitoring = overview["incidents"], overview["grid"], overview["monitoring"]
-    mean = next((row["mean"] for row in reversed(income["per_capita_trend"]) if row["mean"] is not None), None)
+    from xiangcun.dashboard.selectors import income_headline
+
+    income_label, income_value = income_headline(income)
     return [
         ("households", _("Households"), shown(population["households"])),
         ("persons", _("Persons"), shown(population["persons"])),
-        ("income", _("Per-capita income %(year)s (yuan)") % {"year": income["year"] or ""},
-         "—" if mean is None else f"{mean:,.0f}"),
+        ("income", income_label, income_value),
         ("below-line", _("Households below the monitoring line"), shown(income["below_line"])),
         ("open-cases", _("Open monitoring cases"), shown(monitoring["open_cases"])),
         ("incidents-month", _("Incidents this month"), str(incidents["month"])),
