@@ -23,6 +23,7 @@ PIXEL_OF = ("([id, lng, lat]) => { const p = document.getElementById(id).pointPi
 
 
 def click_on_map(page, element_id: str, lng: float, lat: float, *, tap: bool = False) -> None:
+    page.locator(f"#{element_id}").scroll_into_view_if_needed()  # as a person scrolls to the map before tapping
     x, y = page.evaluate(PIXEL_OF, [element_id, lng, lat])
     box = page.locator(f"#{element_id}").bounding_box()
     assert 0 <= x <= box["width"] and 0 <= y <= box["height"], "the point is not on the visible map"
