@@ -7,7 +7,8 @@ import json
 import threading
 
 import pytest
-from django.db import connection
+from asgiref.sync import sync_to_async
+from django.db import connection, connections
 from django.test import AsyncClient
 from django.urls import reverse
 
@@ -26,6 +27,19 @@ def _audit_rows_go_first():
     """After each test the audit rows are deleted first, so that the flush is not refused."""
     yield
     delete_audit_rows()
+
+
+def run(coroutine):
+    """``asyncio.run``, then close the connections the view's ``sync_to_async`` thread opened: PostgreSQL would
+    otherwise keep their sessions and refuse to drop the test database at the end."""
+
+    async def body():
+        try:
+            return await coroutine
+        finally:
+            await sync_to_async(connections.close_all)()
+
+    return asyncio.run(body())
 
 
 def in_another_connection(function):
@@ -73,7 +87,7 @@ def test_an_incident_written_elsewhere_reaches_the_screen_with_its_id(tree):
         await stream.aclose()
         return outside, inside, event
 
-    outside, inside, event = asyncio.run(scenario())
+    outside, inside, event = run(scenario())
     assert event["id"] == str(inside.pk) and outside.pk < inside.pk  # 狼岔坝村's came first and was skipped
     assert event["data"] == {
         "id": inside.pk, "code": inside.code, "category": inside.category.name, "village": "杰迪村",
@@ -88,7 +102,7 @@ def test_incidents_from_before_the_screen_opened_are_not_replayed(tree):
         stream = incident_stream(VILLAGE_A, **{**FAST, "lifetime_seconds": 0.2})
         return [chunk async for chunk in stream]
 
-    assert not any(chunk.startswith("event: incident") for chunk in asyncio.run(scenario()))
+    assert not any(chunk.startswith("event: incident") for chunk in run(scenario()))
 
 
 def test_last_event_id_resumes_after_that_incident(tree):
@@ -99,7 +113,7 @@ def test_last_event_id_resumes_after_that_incident(tree):
         stream = incident_stream(VILLAGE_A, last_id=seen.pk, **{**FAST, "lifetime_seconds": 0.3})
         return [parse(chunk) for chunk in [c async for c in stream] if chunk.startswith("event: incident")]
 
-    assert [event["id"] for event in asyncio.run(scenario())] == [str(missed.pk), str(later.pk)]
+    assert [event["id"] for event in run(scenario())] == [str(missed.pk), str(later.pk)]
 
 
 def test_keepalive_comments_and_the_end_of_the_stream(tree):
@@ -107,7 +121,7 @@ def test_keepalive_comments_and_the_end_of_the_stream(tree):
         stream = incident_stream(VILLAGE_A, poll_seconds=0.01, keepalive_seconds=0.03, lifetime_seconds=0.3)
         return [chunk async for chunk in stream]
 
-    chunks = asyncio.run(scenario())  # returns: the stream ended by itself
+    chunks = run(scenario())  # returns: the stream ended by itself
     assert ": keepalive\n\n" in chunks
 
 
@@ -122,7 +136,7 @@ def test_a_refreshed_snapshot_is_announced(tree):
         await stream.aclose()
         return event
 
-    assert asyncio.run(scenario())["data"]["computed_at"]
+    assert run(scenario())["data"]["computed_at"]
 
 
 # --- the view, through Django's ASGI handler -------------------------------------------------------------------
@@ -144,7 +158,7 @@ def test_screens_out_of_scope_are_not_found(personas, persona, code):
     async def scenario():
         return await (await client_for(personas.get(persona))).get(url(code))
 
-    response = asyncio.run(scenario())
+    response = run(scenario())
     assert response.status_code == 404
 
 
@@ -161,7 +175,7 @@ def test_the_view_streams_events_with_the_headers_proxies_need(personas, tree, m
         event = await next_event(_decoded(stream))
         return response, chunks, event
 
-    response, chunks, event = asyncio.run(scenario())
+    response, chunks, event = run(scenario())
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/event-stream")
     assert response["Cache-Control"] == "no-cache" and response["X-Accel-Buffering"] == "no"
