@@ -5,8 +5,13 @@ Settings read the environment once, at import, so everything is set before ``dja
 
 from __future__ import annotations
 
+import http.client
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +66,51 @@ def page(client, url: str):
         return response
 
     return get
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """uvicorn serving the platform on 127.0.0.1 for a benchmark: waits for /healthz; ``stop()`` ends it.
+
+    ``env`` points it at the benchmark's var dir; ``args`` follow the address (workers, logging …);
+    ``launcher`` is ``("-m", "uvicorn")`` or ``("-m", "xiangcun.core.uvicorn_tcp")`` for several workers.
+    """
+
+    def __init__(self, env: dict, *, args: tuple[str, ...] = (), launcher: tuple[str, ...] = ("-m", "uvicorn"),
+                 timeout: float = 60) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, *launcher, "xiangcun.asgi:application", "--host", "127.0.0.1", "--port",
+             str(self.port), *args], cwd=ROOT, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with status {self.process.returncode}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"uvicorn did not answer /healthz within {timeout:.0f} s")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)

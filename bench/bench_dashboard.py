@@ -44,8 +44,6 @@ import json
 import math
 import os
 import pstats
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -53,7 +51,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _django import environment, setup_django
+from _django import Server, environment, setup_django
 from _full_county import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,12 +98,6 @@ def summary(samples: list[float]) -> dict:
 
 # --- the server ----------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def server_env(var_dir: str) -> dict:
     dropped = {"DATABASE_URL", "XIANGCUN_REDIS_URL", "XIANGCUN_SECRET_KEY", "XIANGCUN_FIELD_ENCRYPTION_KEYS"}
     env = {key: value for key, value in os.environ.items() if key not in dropped}
@@ -120,42 +112,10 @@ def manage(var_dir: str, *args: str) -> float:
     return round(time.perf_counter() - started, 1)
 
 
-class Server:
-    """uvicorn on 127.0.0.1 as ``make run`` serves (one worker); stopped by ``stop()``."""
-
-    def __init__(self, var_dir: str) -> None:
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "xiangcun.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "3"],
-            cwd=ROOT, env=server_env(var_dir))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with status {self.process.returncode}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    connection.close()
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("uvicorn did not answer /healthz within 60 s")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+def serve(var_dir: str) -> Server:
+    """uvicorn on 127.0.0.1 as ``make run`` serves (one worker)."""
+    return Server(server_env(var_dir), args=("--no-access-log", "--log-level", "warning",
+                                             "--timeout-graceful-shutdown", "3"))
 
 
 class Session:
@@ -223,7 +183,7 @@ def measure_overview(var_dir: str, cookie: str, runs: int, cold_runs: int) -> li
     cold: dict[str, list[float]] = {name: [] for name in regions}
     cold_status: dict[str, dict] = {name: {} for name in regions}
     for _restart in range(cold_runs):
-        server = Server(var_dir)
+        server = serve(var_dir)
         try:
             session = Session(server.port, cookie)
             for _index in range(3):
@@ -238,7 +198,7 @@ def measure_overview(var_dir: str, cookie: str, runs: int, cold_runs: int) -> li
         finally:
             server.stop()
 
-    server = Server(var_dir)
+    server = serve(var_dir)
     try:
         session = Session(server.port, cookie)
         healthz = session.timed("/healthz", runs)
@@ -391,7 +351,7 @@ def measure_screen(var_dir: str, runs: int) -> tuple[list[dict], dict]:
     from xiangcun.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     screen = f"/screen/{COUNTY}/"
-    server = Server(var_dir)
+    server = serve(var_dir)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
@@ -520,7 +480,7 @@ def measure_houses(var_dir: str, cookie: str, runs: int) -> tuple[list[dict], di
     results: list[dict] = []
     info = {"village": {key: village[key] for key in ("code", "name", "houses")}, "min_zoom": min_zoom,
             "boxes": {name: [round(value, 6) for value in box] for name, box in boxes.items()}}
-    server = Server(var_dir)
+    server = serve(var_dir)
     try:
         session = Session(server.port, cookie)
         for name, box in boxes.items():

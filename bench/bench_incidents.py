@@ -32,10 +32,7 @@ import json
 import math
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -44,7 +41,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from _django import environment, page, setup_django
+from _django import Server, environment, page, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "623023"
@@ -222,47 +219,13 @@ def issue_token() -> str:
     return key
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """uvicorn on 127.0.0.1 as ``manage.py serve`` starts it, on the benchmark's database; stopped on exit."""
-
-    def __init__(self, var_dir: str, workers: int, *, nodelay_fix: bool = False) -> None:
-        self.port = free_port()
-        env = {**os.environ, "XIANGCUN_VAR_DIR": var_dir, "XIANGCUN_LOG_LEVEL": "WARNING",
-               "DJANGO_SETTINGS_MODULE": "xiangcun.settings", "PYTHONUNBUFFERED": "1"}
-        launcher = ["-m", "xiangcun.core.uvicorn_tcp"] if nodelay_fix else ["-m", "uvicorn"]
-        self.process = subprocess.Popen(
-            [sys.executable, *launcher, "xiangcun.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(workers), "--no-access-log",
-             "--timeout-graceful-shutdown", "5"], cwd=ROOT, env=env)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with status {self.process.returncode}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    connection.close()
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("uvicorn did not answer /healthz within 60 s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+def serve(var_dir: str, workers: int, *, nodelay_fix: bool = False) -> Server:
+    """uvicorn on 127.0.0.1 as ``manage.py serve`` starts it, on the benchmark's database."""
+    env = {**os.environ, "XIANGCUN_VAR_DIR": var_dir, "XIANGCUN_LOG_LEVEL": "WARNING",
+           "DJANGO_SETTINGS_MODULE": "xiangcun.settings", "PYTHONUNBUFFERED": "1"}
+    launcher = ("-m", "xiangcun.core.uvicorn_tcp") if nodelay_fix else ("-m", "uvicorn")
+    return Server(env, launcher=launcher, args=("--workers", str(workers), "--no-access-log",
+                                                "--timeout-graceful-shutdown", "5"))
 
 
 def load(port: int, clients: int, requests: list[tuple[str, str, bytes | None, dict]]) -> dict:
@@ -327,7 +290,7 @@ def measure_http(var_dir: str, clients: int, count: int, worker_counts: list[str
     results = []
     for setting in worker_counts:
         workers, nodelay_fix = int(setting.split("+")[0]), setting.endswith("+nodelay")
-        server = Server(var_dir, workers, nodelay_fix=nodelay_fix)
+        server = serve(var_dir, workers, nodelay_fix=nodelay_fix)
         try:
             warm = [("GET", "/healthz", None, {})] * (10 * clients)
             warm += [("POST", CREATE_PATH, bodies.pop(), headers) for _index in range(5 * clients)]
