@@ -1,6 +1,29 @@
-"""An overview dict of the contract's shape (dashboard.selectors.region_overview), for the profile and brief tests."""
+"""What the profile and brief tests share: an overview dict of the contract's shape
+(dashboard.selectors.region_overview) and 杰迪村 furnished with a cadre, a grid worker and a clinic."""
 
 from __future__ import annotations
+
+from xiangcun.core.testing import VILLAGE_A
+from xiangcun.dashboard.views import profile
+from xiangcun.regions.models import Grid, Region
+from xiangcun.regions.tests.factories import make_facility
+
+
+def use_fixed_overview(monkeypatch) -> None:
+    """The pages read this fixed overview instead of computing one (its figures are tested in test_aggregates)."""
+    monkeypatch.setattr(profile, "load_overview", lambda region: overview_fixture(region.code, region.name))
+
+
+def furnished_village(tree: dict, personas: dict) -> Region:
+    """杰迪村 with 李建国 (village_clerk_a, phone 13812345678), grid 1 with grid_worker_a, and 杰迪村卫生室."""
+    village = tree[VILLAGE_A]
+    clerk = personas["village_clerk_a"]
+    clerk.full_name, clerk.phone = "李建国", "13812345678"
+    clerk.save()
+    grid = Grid.objects.create(code=f"{VILLAGE_A}G01", name="杰迪村第1网格", village=village)
+    grid.workers.add(personas["grid_worker_a"])
+    make_facility(village, kind="clinic", name="杰迪村卫生室")
+    return village
 
 
 def overview_fixture(code: str = "623023103203", name: str = "杰迪村") -> dict:

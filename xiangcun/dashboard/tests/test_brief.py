@@ -13,10 +13,8 @@ from xiangcun.accounts.choices import SecurityEventKind
 from xiangcun.accounts.models import SecurityEvent
 from xiangcun.core.testing import VILLAGE_A
 from xiangcun.dashboard import brief
-from xiangcun.dashboard.tests.profile_fixtures import overview_fixture
+from xiangcun.dashboard.tests.profile_fixtures import furnished_village, overview_fixture, use_fixed_overview
 from xiangcun.dashboard.views import profile
-from xiangcun.regions.models import Grid
-from xiangcun.regions.tests.factories import make_facility
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_font = pytest.mark.skipif(brief.find_cjk_font() is None, reason="no CJK font installed (fonts-wqy-microhei)")
@@ -24,19 +22,12 @@ needs_font = pytest.mark.skipif(brief.find_cjk_font() is None, reason="no CJK fo
 
 @pytest.fixture(autouse=True)
 def _overview(monkeypatch):
-    monkeypatch.setattr(profile, "load_overview", lambda region: overview_fixture(region.code, region.name))
+    use_fixed_overview(monkeypatch)
 
 
 @pytest.fixture
 def village(tree, personas):
-    village = tree[VILLAGE_A]
-    clerk = personas["village_clerk_a"]
-    clerk.full_name, clerk.phone = "李建国", "13812345678"
-    clerk.save()
-    grid = Grid.objects.create(code=f"{VILLAGE_A}G01", name="杰迪村第1网格", village=village)
-    grid.workers.add(personas["grid_worker_a"])
-    make_facility(village, kind="clinic", name="杰迪村卫生室")
-    return village
+    return furnished_village(tree, personas)
 
 
 @needs_font

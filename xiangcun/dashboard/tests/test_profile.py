@@ -7,27 +7,19 @@ from django.urls import reverse
 
 from xiangcun.accounts.models import Role, RoleAssignment
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_B
-from xiangcun.dashboard.tests.profile_fixtures import overview_fixture
-from xiangcun.dashboard.views import profile
+from xiangcun.dashboard.tests.profile_fixtures import furnished_village, use_fixed_overview
 from xiangcun.regions.models import Grid
 from xiangcun.regions.tests.factories import make_facility
 
 
 @pytest.fixture(autouse=True)
 def _overview(monkeypatch):
-    """The overview's own figures are helper C's; here a fixed dict of the contract's shape."""
-    monkeypatch.setattr(profile, "load_overview", lambda region: overview_fixture(region.code, region.name))
+    use_fixed_overview(monkeypatch)
 
 
 @pytest.fixture
 def village(tree, personas):
-    village = tree[VILLAGE_A]
-    clerk = personas["village_clerk_a"]
-    clerk.full_name, clerk.phone = "李建国", "13812345678"
-    clerk.save()
-    grid = Grid.objects.create(code=f"{VILLAGE_A}G01", name="杰迪村第1网格", village=village)
-    grid.workers.add(personas["grid_worker_a"])
-    make_facility(village, kind="clinic", name="杰迪村卫生室")
+    village = furnished_village(tree, personas)
     make_facility(village, kind="well", name="杰迪村1号机井")
     make_facility(village, kind="well", name="废弃机井", active=False)
     make_facility(tree[VILLAGE_B], kind="school", name="狼岔坝小学")
