@@ -190,6 +190,12 @@ def test_the_clerk_registers_a_facility_by_clicking_inside_the_village(live_plat
     assert page.locator("select[name=kind]").input_value() == "streetlight"
     assert page.locator("textarea[name=description]").input_value() == "点错了地方"
     assert page.locator("input[name=lat]").input_value() == typed_lat
+    # The map reopens on the refused point *and* the village, so the clerk sees where to move it.
+    expect(picker).to_have_attribute("data-ready", "1", timeout=READY)
+    seen = page.evaluate("([id, points]) => { const b = document.getElementById(id).pointPicker.map.getBounds();"
+                         " return points.map((p) => b.contains(p)); }",
+                         ["place-picker", [list(outside), [west, south], [east, north]]])
+    assert seen == [True, True, True], seen
     screenshot(page, "facility-form-outside", full_page=True)
     page.goto(f"/regions/facilities/?q={stray}")
     expect(page.locator("[data-testid=facility-row]")).to_have_count(0)

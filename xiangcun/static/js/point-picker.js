@@ -29,9 +29,11 @@ const round = (x) => Math.round(x * 1e7) / 1e7;
 
 // mountPointPicker(maplibregl, element, {boundariesUrl, lat, lng, within, onPick}) -> {map, ready, setPoint}
 // lat/lng: the point already known (the map opens there, with the villages near it); within: a region code
-// whose villages are shown when no point is known. onPick(lat, lng) is called on every tap, click or drag.
+// whose villages are shown when no point is known; frame: with a point known, show it and `within` together
+// (a point refused as outside its village is seen beside the village). onPick(lat, lng) is called on every
+// tap, click or drag.
 export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = null, lng = null, within = "",
-  onPick = () => {} } = {}) {
+  frame = false, onPick = () => {} } = {}) {
   injectStyle();
   element.classList.add("point-picker");
   const start = lat !== null && lng !== null && lat !== "" && lng !== "" ? [Number(lng), Number(lat)] : null;
@@ -103,6 +105,11 @@ export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = nul
     if (start) {
       place(start, false);
       await load(near(start));
+      if (frame && within) {
+        const region = await load(`within=${encodeURIComponent(within)}`);
+        const bounds = extent([...region, { geometry: { type: "Point", coordinates: start } }]);
+        if (bounds) map.fitBounds(bounds, { padding: 30, maxZoom: 16, animate: false });
+      }
     } else if (within) {
       const bounds = extent(await load(`within=${encodeURIComponent(within)}`));
       if (bounds) map.fitBounds(bounds, { padding: 20, animate: false });
@@ -127,7 +134,8 @@ export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = nul
 
 // The desk forms (registering a report, correcting the place): a pick fills lat/lng, unticks GCJ-02 (the map
 // is WGS84) and selects the village (and grid) the platform finds there. status shows what was found.
-export function pickIntoForm(maplibregl, element, form, { boundariesUrl, locateUrl, within = "", status = null }) {
+export function pickIntoForm(maplibregl, element, form, { boundariesUrl, locateUrl, within = "", frame = false,
+  status = null }) {
   const field = (name) => form.elements[name] || null;
   const gcj = field("gcj02");
   const known = field("lat").value && field("lng").value && !(gcj && gcj.checked);
@@ -142,8 +150,10 @@ export function pickIntoForm(maplibregl, element, form, { boundariesUrl, locateU
     select.dispatchEvent(new Event("change", { bubbles: true }));
     return true;
   };
+  // With a point already in the form, frame it with the village chosen in the form (not the whole county).
+  const chosen = field("region") && field("region").value;
   const picker = mountPointPicker(maplibregl, element, {
-    boundariesUrl, within,
+    boundariesUrl, within: known && frame && chosen ? chosen : within, frame,
     lat: known ? field("lat").value : null, lng: known ? field("lng").value : null,
     async onPick(lat, lng) {
       field("lat").value = lat;
