@@ -6,12 +6,15 @@ Settings read the environment once, at import, so everything is set before ``dja
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,3 +117,29 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile of sorted samples."""
+    return samples[max(0, math.ceil(share * len(samples)) - 1)]
+
+
+def summary(samples: list[float]) -> dict:
+    """Median, p95, p99 and max in milliseconds of the samples (milliseconds), and how many there were."""
+    if not samples:
+        return {"runs": 0}
+    samples = sorted(samples)
+    return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2),
+            "p99_ms": round(percentile(samples, 0.99), 2), "max_ms": round(samples[-1], 2), "runs": len(samples)}
+
+
+def timed(function: Callable[[], object], runs: int, warm_up: int = 3) -> dict:
+    """``summary`` of ``runs`` calls of ``function`` in this process, after ``warm_up`` untimed ones."""
+    for _index in range(warm_up):
+        function()
+    samples = []
+    for _index in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return summary(samples)

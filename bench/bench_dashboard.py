@@ -44,14 +44,13 @@ import json
 import math
 import os
 import pstats
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _django import Server, environment, setup_django
+from _django import Server, environment, setup_django, summary, timed
 from _full_county import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,19 +80,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process profiles")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
-
-
-def percentile(samples: list[float], share: float) -> float:
-    """Nearest-rank percentile of sorted samples."""
-    return samples[max(0, math.ceil(share * len(samples)) - 1)]
-
-
-def summary(samples: list[float]) -> dict:
-    if not samples:
-        return {"runs": 0}
-    samples = sorted(samples)
-    return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2),
-            "max_ms": round(samples[-1], 2), "runs": len(samples)}
 
 
 # --- the server ----------------------------------------------------------------------------------------
@@ -485,7 +471,7 @@ def measure_houses(var_dir: str, cookie: str, runs: int) -> tuple[list[dict], di
         session = Session(server.port, cookie)
         for name, box in boxes.items():
             rows = raw_house_rows(user, box)
-            raw = timed_in_process(lambda box=box: raw_house_rows(user, box), runs)
+            raw = timed(lambda box=box: raw_house_rows(user, box), runs)
             path = f"/map/layers/{LAYER}.geojson?bbox={','.join(f'{value:.6f}' for value in box)}"
             figures = session.timed(path, runs)
             features = count_features(session, path) if figures["ok"] else None
@@ -509,15 +495,6 @@ def count_features(session: Session, path: str) -> int | None:
         return None
 
 
-def timed_in_process(function, runs: int, warm_up: int = 3) -> dict:
-    for _index in range(warm_up):
-        function()
-    samples = []
-    for _index in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return summary(samples)
 
 
 # --- profiles ------------------------------------------------------------------------------------------

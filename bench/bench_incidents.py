@@ -29,10 +29,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -41,7 +39,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from _django import Server, environment, page, setup_django
+from _django import Server, environment, page, setup_django, summary, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "623023"
@@ -65,17 +63,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", choices=("console", "http"), help="run only one of the two parts")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
-
-
-def percentile(samples: list[float], share: float) -> float:
-    """Nearest-rank percentile of sorted samples."""
-    return samples[max(0, math.ceil(share * len(samples)) - 1)]
-
-
-def summary(samples: list[float]) -> dict:
-    samples = sorted(samples)
-    return {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2),
-            "p99_ms": round(percentile(samples, 0.99), 2), "max_ms": round(samples[-1], 2), "runs": len(samples)}
 
 
 # --- the database ------------------------------------------------------------------------------------
@@ -116,15 +103,6 @@ def explain(sql: str, params) -> list[str]:
         return [row[-1] for row in cursor.fetchall()]
 
 
-def timed(function: Callable[[], object], runs: int, warm_up: int = 5) -> dict:
-    for _index in range(warm_up):
-        function()
-    samples = []
-    for _index in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return summary(samples)
 
 
 
@@ -150,13 +128,13 @@ def measure_console(runs: int) -> tuple[list[dict], dict]:
         def get(url: str, client=client) -> Callable[[], object]:
             return page(client, url)
 
-        baseline = timed(get("/healthz"), runs)
+        baseline = timed(get("/healthz"), runs, warm_up=5)
         results.append({"name": f"baseline: /healthz, {persona}", "persona": persona, "in_scope": visible,
                         **baseline})
         for name, query in filters.items():
             url = f"{console}?{query}" if query else console
             call = get(url)
-            figures = timed(call, runs)
+            figures = timed(call, runs, warm_up=5)
             with CaptureQueriesContext(connection) as captured:
                 call()
             slowest = sorted(captured.captured_queries, key=lambda query: -float(query["time"]))[:3]
