@@ -350,6 +350,31 @@ def path_of(page: Page) -> str:
     return urlsplit(page.url).path
 
 
+# Share of sampled pixels of a canvas that differ from a background colour (alpha 0 counts as blank). A WebGL
+# canvas reads back only when its page asked for preserveDrawingBuffer (the maps' ?capture=1).
+_DRAWN_SHARE = """([selector, bg, tolerance]) => {
+  const source = document.querySelector(selector);
+  const copy = document.createElement("canvas");
+  copy.width = source.width; copy.height = source.height;
+  const g = copy.getContext("2d");
+  g.drawImage(source, 0, 0);
+  const d = g.getImageData(0, 0, copy.width, copy.height).data;
+  let drawn = 0, all = 0;
+  for (let i = 0; i < d.length; i += 4 * 7) {
+    all++;
+    if (d[i + 3] > 0 && Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > tolerance) {
+      drawn++;
+    }
+  }
+  return drawn / all;
+}"""
+
+
+def drawn_share(page: Page, selector: str, background: tuple[int, int, int], *, tolerance: int = 30) -> float:
+    """How much of the canvas at ``selector`` is drawn: the share of sampled pixels unlike ``background`` (r, g, b)."""
+    return page.evaluate(_DRAWN_SHARE, [selector, list(background), tolerance])
+
+
 def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     """Save ``test-results/<name>.png`` (git-ignored) and return its path."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ import uuid
 from xiangcun.core.tests.browser import (
     BROWSER_MARKS,
     another_process,
+    drawn_share,
     foreign_requests,
     login,
     path_of,
@@ -31,22 +32,7 @@ VILLAGE_A = "623023103203"  # 杰迪村, 立节镇
 READY = 30_000  # ms: MapLibre starts its worker, SwiftShader draws
 LIVE = 5_000  # ms: the issue's promise for a new incident on an open screen
 
-# Share of sampled pixels of a canvas that differ from a given background colour (r, g, b; alpha 0 counts as blank).
-DRAWN_SHARE = """([selector, bg]) => {
-  const source = document.querySelector(selector);
-  const copy = document.createElement("canvas");
-  copy.width = source.width; copy.height = source.height;
-  const g = copy.getContext("2d");
-  g.drawImage(source, 0, 0);
-  const d = g.getImageData(0, 0, copy.width, copy.height).data;
-  let drawn = 0, all = 0;
-  for (let i = 0; i < d.length; i += 4 * 7) {
-    all++;
-    if (d[i + 3] > 0 && Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 30) drawn++;
-  }
-  return drawn / all;
-}"""
-MAP_BACKGROUND = [4, 18, 40]  # #041228, the map's background layer
+MAP_BACKGROUND = (4, 18, 40)  # #041228, the map's background layer
 TIMINGS = """() => ({
   fcp: (performance.getEntriesByName("first-contentful-paint")[0] || {}).startTime,
   charts: Number(document.getElementById("screen-stage").dataset.painted),
@@ -93,14 +79,14 @@ def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browse
     expect(page.locator("[data-testid=screen-title]")).to_contain_text("舟曲县")
     expect(page.locator("[data-testid=screen-live]")).to_have_attribute("data-state", "live")
     assert page.locator("[data-testid=figure-households]").inner_text() not in ("", "0")
-    assert page.evaluate(DRAWN_SHARE, ["#screen-map canvas", MAP_BACKGROUND]) > 0.05, "the map canvas is blank"
+    assert drawn_share(page, "#screen-map canvas", MAP_BACKGROUND) > 0.05, "the map canvas is blank"
     labels = page.locator("[data-testid=map-label]")
     assert labels.count() >= 10  # 舟曲县's townships
     charts = page.locator("[data-chart]")
     assert charts.count() == 10
     for index in range(charts.count()):
         name = charts.nth(index).get_attribute("data-chart")
-        share = page.evaluate(DRAWN_SHARE, [f"[data-chart={name}] canvas", [0, 0, 0]])
+        share = drawn_share(page, f"[data-chart={name}] canvas", (0, 0, 0))
         assert share > 0.002, f"the chart {name} is blank"
     screenshot(page, "screen-county")
 

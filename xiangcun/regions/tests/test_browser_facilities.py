@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from xiangcun.core.tests.browser import BROWSER_MARKS, foreign_requests, login, path_of, screenshot
+from xiangcun.core.tests.browser import BROWSER_MARKS, drawn_share, foreign_requests, login, path_of, screenshot
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
 pytestmark = BROWSER_MARKS
@@ -34,21 +34,6 @@ IDLE = """(id) => new Promise((resolve) => {
   const map = el.villageMap || el.pointPicker.map;
   if (map.loaded()) resolve(); else map.once("idle", resolve);
 })"""
-# Share of sampled pixels of the element's canvas that differ from the map's background #f4f6fa (alpha 0 = blank).
-DRAWN_SHARE = """(id) => {
-  const source = document.querySelector(`#${id} canvas`);
-  const copy = document.createElement("canvas");
-  copy.width = source.width; copy.height = source.height;
-  const g = copy.getContext("2d");
-  g.drawImage(source, 0, 0);
-  const d = g.getImageData(0, 0, copy.width, copy.height).data;
-  let drawn = 0, all = 0;
-  for (let i = 0; i < d.length; i += 4 * 7) {
-    all++;
-    if (d[i + 3] > 0 && Math.abs(d[i] - 244) + Math.abs(d[i + 1] - 246) + Math.abs(d[i + 2] - 250) > 12) drawn++;
-  }
-  return drawn / all;
-}"""
 # The village's label point and outline's extent, from the endpoint the picker uses.
 VILLAGE_SHAPE = """async (code) => {
   const feature = (await (await fetch(`/regions/boundaries/?within=${code}`)).json()).features[0];
@@ -96,7 +81,7 @@ def test_the_clerk_reads_the_village_profile_and_opens_a_facility(live_platform,
     names = sorted(listed.all_inner_texts())
     expect(page.locator("[data-testid=profile-map]")).to_have_attribute("data-ready", "1", timeout=READY)
     page.evaluate(IDLE, "profile-map")
-    share = page.evaluate(DRAWN_SHARE, "profile-map")
+    share = drawn_share(page, "#profile-map canvas", (244, 246, 250), tolerance=12)  # #f4f6fa
     assert share > 0.02, f"the village map is blank ({share:.3f} of its pixels drawn)"
     print(f"\nprofile map of {VILLAGE_A}: {share:.3f} of the sampled pixels drawn")
     markers = page.locator("#profile-map .vm-marker")
