@@ -425,7 +425,7 @@ def raw_house_rows(user, bbox: tuple) -> int:
     """The baseline: the layer's rows in the bbox selected as the layer selects them (restricted, in the box
     through ``dashboard.mapping.within_box``, with a footprint, ordered, up to its cap), read as tuples: no
     serialization, no HTTP."""
-    from xiangcun.dashboard.layers import BBox
+    from xiangcun.core.layers import BBox
     from xiangcun.households.models import House
 
     try:
@@ -434,7 +434,7 @@ def raw_house_rows(user, bbox: tuple) -> int:
         cap = 4000
     queryset = House.objects.restrict(user, "view")
     try:
-        from xiangcun.dashboard.mapping import within_box
+        from xiangcun.core.mapping import within_box
 
         queryset = within_box(queryset, BBox(*bbox))
     except ImportError:  # before the map's helpers existed: the plain range filter
@@ -446,7 +446,7 @@ def raw_house_rows(user, bbox: tuple) -> int:
 
 
 def layer_min_zoom() -> float | None:
-    from xiangcun.dashboard.layers import get_layer
+    from xiangcun.core.layers import get_layer
 
     layer = get_layer(LAYER)
     return layer.min_zoom if layer is not None else None

@@ -1,28 +1,46 @@
-"""Permissions come from role assignments, never from groups set on the user by hand."""
+"""Permissions and their reach come from role assignments, never from groups set on the user by hand."""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
-from django.contrib.auth.models import Permission
+
+from xiangcun.core.scoping import Scope, collapse_prefixes
 
 
 class RoleBackend(BaseBackend):
-    """``user.has_perm('app.codename')``: true when some role the user holds (anywhere) grants it.
+    """``user.has_perm('app.codename')``: true when some role the user holds (anywhere) grants it; and
+    ``region_scopes(user)``: where each permission reaches (the :class:`~xiangcun.core.scoping.Scope` that
+    ``restrict()`` applies).
 
-    Where the permission reaches is restrict()'s question, not this one's.
+    Both come from one query over the user's role assignments, made once per user object (so once per
+    request) and kept on it.
     """
 
+    def region_scopes(self, user_obj) -> dict[str, Scope]:
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return {}
+        if "_region_scopes" not in user_obj.__dict__:
+            from xiangcun.accounts.models import RoleAssignment
+
+            rows = (RoleAssignment.objects.filter(user=user_obj, role__group__permissions__isnull=False)
+                    .values_list("role__group__permissions__content_type__app_label",
+                                 "role__group__permissions__codename", "region__code", "role__self_only")
+                    .distinct())
+            reach: dict[str, tuple[set[str], list[bool]]] = {}
+            for app_label, codename, code, self_only in rows:
+                codes, own = reach.setdefault(f"{app_label}.{codename}", (set(), [False]))
+                if self_only:
+                    own[0] = True
+                else:
+                    codes.add(code)
+            user_obj.__dict__["_region_scopes"] = {
+                perm: Scope(codes=collapse_prefixes(codes), own_rows=own[0]) for perm, (codes, own) in reach.items()}
+        return user_obj.__dict__["_region_scopes"]
+
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+        if obj is not None:
             return set()
-        if not hasattr(user_obj, "_role_perm_cache"):
-            rows = (
-                Permission.objects.filter(group__role__assignments__user=user_obj)
-                .values_list("content_type__app_label", "codename")
-                .distinct()
-            )
-            user_obj._role_perm_cache = {f"{app}.{codename}" for app, codename in rows}
-        return user_obj._role_perm_cache
+        return set(self.region_scopes(user_obj))
 
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
-        return perm in self.get_all_permissions(user_obj, obj)
+        return obj is None and perm in self.region_scopes(user_obj)

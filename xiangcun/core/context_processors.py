@@ -17,10 +17,14 @@ def platform(request) -> dict:
         "elder_mode": elder,
     }
     if user is not None and user.is_authenticated:
+        from xiangcun.core.navigation import Audience, audiences_of, menu_for
         from xiangcun.core.notify import unread_count
         from xiangcun.regions.selectors import breadcrumb_for_request
 
         context.update(breadcrumb_for_request(request))
         # The bell's number: one indexed COUNT, only on pages that show it, at most once per page.
         context["unread_notifications"] = functools.cache(lambda: unread_count(user))
+        # The menu every app declares in its navigation.py, for this person's audience and permissions.
+        context["nav_menu"] = functools.cache(lambda: menu_for(user))
+        context["nav_villager"] = audiences_of(user) == {Audience.VILLAGER}
     return context

@@ -8,6 +8,7 @@ and cached on the user object.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,38 +55,34 @@ def collapse_prefixes(codes: set[str]) -> tuple[str, ...]:
 
 
 def user_scope(user, perm: str) -> Scope:
-    """The scope of one permission (``app.codename``) for one user; cached per user object."""
+    """The scope of one permission (``app.codename``) for one user.
+
+    The reach of every permission is computed together, in one query, by the authentication backend that
+    offers ``region_scopes(user)`` (``accounts.backends.RoleBackend``) and kept on the user object; core
+    names no accounts model, so there is no import cycle.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
         return Scope(everything=True)
-    cache = user.__dict__.setdefault("_scope_cache", {})
-    if perm not in cache:
-        cache[perm] = _compute_scope(user, perm)
-    return cache[perm]
+    return region_scopes(user).get(perm, EMPTY)
 
 
-def _compute_scope(user, perm: str) -> Scope:
-    from xiangcun.accounts.models import RoleAssignment
+EMPTY = Scope()
 
-    app_label, _, codename = perm.partition(".")
-    assignments = (
-        RoleAssignment.objects.filter(
-            user=user,
-            role__group__permissions__codename=codename,
-            role__group__permissions__content_type__app_label=app_label,
-        )
-        .values_list("region__code", "role__self_only")
-        .distinct()
-    )
-    codes: set[str] = set()
-    own = False
-    for code, self_only in assignments:
-        if self_only:
-            own = True
-        else:
-            codes.add(code)
-    return Scope(codes=collapse_prefixes(codes), own_rows=own)
+
+def region_scopes(user) -> dict[str, Scope]:
+    """Every permission's scope for ``user``, from the first authentication backend that computes them."""
+    for backend in _scope_backends():
+        return backend.region_scopes(user)
+    return {}
+
+
+@functools.cache
+def _scope_backends() -> tuple:
+    from django.contrib.auth import get_backends
+
+    return tuple(backend for backend in get_backends() if hasattr(backend, "region_scopes"))
 
 
 def prefix_q(lookup: str, code: str) -> Q:

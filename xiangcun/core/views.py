@@ -64,13 +64,24 @@ class ScopedPhotoView(LoginRequiredMixin, View):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The home page: the tiles the apps declare for this person; a cadre's regions and roles, a villager's
+    village (a villager has no jurisdiction, so none is asked of them)."""
+
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
+        from xiangcun.core.navigation import Audience, audiences_of, tiles_for
         from xiangcun.regions.models import Region
 
-        regions = Region.objects.restrict(self.request.user, "view").top_level()
-        return super().get_context_data(regions=regions, **kwargs)
+        user = self.request.user
+        villager = audiences_of(user) == {Audience.VILLAGER}
+        context = {"tiles": tiles_for(user), "villager": villager}
+        if villager:
+            assignment = next(iter(user.cached_assignments), None)
+            context["own_village"] = assignment.region if assignment else None
+        else:
+            context["regions"] = Region.objects.restrict(user, "view").top_level()
+        return super().get_context_data(**context, **kwargs)
 
 
 def healthz(request):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +8,3 @@ class DashboardConfig(AppConfig):
     name = "xiangcun.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
-
-    def ready(self) -> None:
-        # Every app's layers.py registers its map layers (dashboard.layers); see docs/map.md.
-        autodiscover_modules("layers")

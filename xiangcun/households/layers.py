@@ -14,9 +14,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiangcun.core.masking import mask_name
-from xiangcun.dashboard.layers import Layer, register
-from xiangcun.dashboard.mapping import (
+from xiangcun.core.layers import Layer, register
+from xiangcun.core.mapping import (
     OTHER_COLOR,
     Features,
     LayerParamError,
@@ -30,6 +29,7 @@ from xiangcun.dashboard.mapping import (
     take,
     within_box,
 )
+from xiangcun.core.masking import mask_name
 from xiangcun.households.choices import LandType, SafetyRating
 from xiangcun.households.models import House, Household, HouseholdTag, LandParcel
 

@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiangcun.dashboard.layers import Layer, register
-from xiangcun.dashboard.mapping import Features, choice, feature, point, take, within_box
+from xiangcun.core.layers import Layer, register
+from xiangcun.core.mapping import Features, choice, feature, point, take, within_box
 from xiangcun.incidents.choices import OPEN_STATES, State
 from xiangcun.incidents.models import Incident
 

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xiangcun.dashboard.layers import Layer, register
-from xiangcun.dashboard.mapping import (
+from xiangcun.core.layers import Layer, register
+from xiangcun.core.mapping import (
     Features,
     feature,
     geometry_bounds,

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from xiangcun.core.layers import get_layer
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_B
-from xiangcun.dashboard.layers import get_layer
 from xiangcun.households import choices as hc
 from xiangcun.households.models import House, HouseholdTag, LandParcel
 from xiangcun.households.tests.factories import make_household
@@ -216,7 +216,7 @@ def test_the_house_layer_reads_a_fixed_number_of_queries_however_many_houses(map
 
 def test_a_facility_summary_shows_its_first_photos_thumbnail(mapdata, client_as):
     from xiangcun.core.images import process_image
-    from xiangcun.dashboard.mapping import url_or_none
+    from xiangcun.core.mapping import url_or_none
     from xiangcun.incidents.tests.factories import photo_upload
     from xiangcun.regions.models import FacilityPhoto
 

@@ -20,9 +20,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from xiangcun.core.layers import Layer, get_layer, layers_for
+from xiangcun.core.mapping import LayerParamError, geometry_bounds, parse_bbox, resolve_options
 from xiangcun.core.scoping import user_scope
-from xiangcun.dashboard.layers import Layer, get_layer, layers_for
-from xiangcun.dashboard.mapping import LayerParamError, geometry_bounds, parse_bbox, resolve_options
 from xiangcun.regions.models import Region
 
 SCREEN_PERMISSION = "dashboard.view_screen"

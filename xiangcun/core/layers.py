@@ -1,7 +1,7 @@
 """The layer registry of 乡村一张图: every app declares its map layers in its own ``layers.py``.
 
-An app's ``layers.py`` calls :func:`register` at import time; the dashboard imports every app's
-``layers`` module when Django starts (``DashboardConfig.ready``), so a new module (devices, cameras,
+An app's ``layers.py`` calls :func:`register` at import time; the registry imports every app's
+``layers`` module the first time it is read (``core.registry``), so a new module (devices, cameras,
 homestays …) adds a layer without touching the map page. The map page lists the layers the user may
 see, and one endpoint serves any layer as GeoJSON for the visible bounding box.
 
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.utils.functional import Promise
+
+from xiangcun.core.registry import Registry
 
 
 class BBox(NamedTuple):
@@ -63,23 +65,20 @@ class Layer:
     search: Callable[[Any, str], list[dict]] | None = None
 
 
-_LAYERS: dict[str, Layer] = {}
+layers: Registry[Layer] = Registry("layers")
 
 
 def register(layer: Layer) -> Layer:
     """Add a layer; a second layer with the same key is a programming error."""
-    if layer.key in _LAYERS and _LAYERS[layer.key] is not layer:
-        raise ValueError(f"map layer {layer.key!r} is registered twice")
-    _LAYERS[layer.key] = layer
-    return layer
+    return layers.register(layer)
 
 
 def all_layers() -> list[Layer]:
-    return sorted(_LAYERS.values(), key=lambda layer: (layer.order, layer.key))
+    return layers.all()
 
 
 def get_layer(key: str) -> Layer | None:
-    return _LAYERS.get(key)
+    return layers.get(key)
 
 
 def layers_for(user) -> list[Layer]:

@@ -1,6 +1,6 @@
 """What the map layers share: the visible box, query parameters, compact GeoJSON, caps and lazy links.
 
-A layer's ``features(user, bbox, params)`` (``dashboard/layers.py``) builds its answer with these helpers. A
+A layer's ``features(user, bbox, params)`` (``core/layers.py``) builds its answer with these helpers. A
 parameter a person (or a page) got wrong raises :class:`LayerParamError`, whose message the endpoint returns
 with status 400. A layer that stopped at its cap returns a :class:`Features` list with ``capped`` set, and may
 carry a ``legend`` that replaces the layer's static one (colours that depend on the chosen option).
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from xiangcun.dashboard.layers import BBox
+from xiangcun.core.layers import BBox
 
 DECIMALS = 6  # about 0.1 m: enough for a house's corner, and short
 
