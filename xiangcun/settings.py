@@ -170,7 +170,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords as ModelBackend checks them; permissions and their reach from role assignments, in one query.
     "xiangcun.accounts.backends.RoleBackend",
 ]
 PASSWORD_HASHERS = [

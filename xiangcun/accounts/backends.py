@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 
 from xiangcun.core.scoping import Scope, collapse_prefixes
 
 
-class RoleBackend(BaseBackend):
-    """``user.has_perm('app.codename')``: true when some role the user holds (anywhere) grants it; and
-    ``region_scopes(user)``: where each permission reaches (the :class:`~xiangcun.core.scoping.Scope` that
-    ``restrict()`` applies).
+class RoleBackend(ModelBackend):
+    """Passwords as Django's ``ModelBackend`` checks them; permissions only from role assignments.
 
-    Both come from one query over the user's role assignments, made once per user object (so once per
-    request) and kept on it.
+    ``user.has_perm('app.codename')`` is true when some role the user holds (anywhere) grants it, and
+    ``region_scopes(user)`` says where each permission reaches (the :class:`~xiangcun.core.scoping.Scope` that
+    ``restrict()`` applies). Both come from one query over the user's role assignments, made once per user
+    object (so once per request) and kept on it. Permissions put on a user or a group by hand count for
+    nothing: a permission that reaches no region would be a permission without a scope.
     """
 
     def region_scopes(self, user_obj) -> dict[str, Scope]:
@@ -37,10 +38,19 @@ class RoleBackend(BaseBackend):
                 perm: Scope(codes=collapse_prefixes(codes), own_rows=own[0]) for perm, (codes, own) in reach.items()}
         return user_obj.__dict__["_region_scopes"]
 
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if obj is not None:
             return set()
         return set(self.region_scopes(user_obj))
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        return any(perm.startswith(f"{app_label}.") for perm in self.region_scopes(user_obj))
 
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         return obj is None and perm in self.region_scopes(user_obj)

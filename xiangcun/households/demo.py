@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from django.db import connection, transaction
 from shapely.geometry import Point, shape
 
 from xiangcun.core.crypto import lookup_hash
+from xiangcun.core.demo import DemoContext, DemoOption, DemoStep
+from xiangcun.core.demo import register as register_demo
 from xiangcun.core.scoping import prefix_q
 from xiangcun.core.validators import id_check_digit
 from xiangcun.households import choices, demo_cases
@@ -663,3 +666,20 @@ def seed_households(*, county: Region, count: int, seed: int,
         # labour ability through the index on ``status`` (every row) instead of ``labour_ability``.
         cursor.execute("ANALYZE")
     return counts
+
+
+def _demo_households(context: DemoContext) -> dict:
+    """Synthetic households with a progress line every 5,000."""
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 5000 == 0:
+            context.say(f"households: {done}/{total} ({time.monotonic() - started:.0f} s)")
+
+    return seed_households(county=context.county, count=context.options["households"], seed=context.seed,
+                           progress=progress)
+
+
+register_demo(DemoStep("households", _demo_households, order=50, options=(
+    DemoOption("households", int, 5000,
+               "synthetic households to create (default 5000; 35000 is a full county; 0: none)"),)))

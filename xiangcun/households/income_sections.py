@@ -7,6 +7,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.scoping import permission_name
+from xiangcun.core.services import may
 from xiangcun.households import estimation
 from xiangcun.households.dossier import Section, register_section
 from xiangcun.households.models import Employment, Household, IncomeRecord, MonitoringLine, Person
@@ -25,8 +26,8 @@ def income_context(household: Household, user) -> dict:
     chart = {"years": [str(y) for y in years], "net": [float(r.net_income) for r in records],
              "per_capita": [float(r.per_capita) for r in records],
              "line": [float(lines[y]) if y in lines else None for y in years]}
-    can_record = Household.objects.restrict(user, permission_name(IncomeRecord, "add")).filter(
-        pk=household.pk).exists()
+    # Asked as the service asks it (region in scope), so a villager is not offered what would be refused.
+    can_record = may(user, IncomeRecord, "add", region=household.region)
     return {"records": records, "latest": latest, "year": year, "estimate": estimate, "chart": chart,
             "has_line": any(value is not None for value in chart["line"]), "can_record": can_record}
 

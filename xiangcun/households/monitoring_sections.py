@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.scoping import permission_name
+from xiangcun.core.services import may
 from xiangcun.households import risk, workflow
 from xiangcun.households.choices import CaseState
 from xiangcun.households.dossier import Section, register_section
@@ -38,8 +38,8 @@ def monitoring_context(household: Household, user) -> dict:
                   CaseEvent.objects.restrict(user, "view").filter(case=current).select_related("actor")]
         measures = list(AssistanceMeasure.objects.restrict(user, "view").filter(case=current))
     clues = list(RiskClue.objects.restrict(user, "view").filter(household=household, status="open"))
-    can_open = Household.objects.restrict(user, permission_name(MonitoringCase, "add")).filter(
-        pk=household.pk).exists()
+    # Asked as case_open asks it: a villager sees their household but cannot open a case on it.
+    can_open = may(user, MonitoringCase, "add", region=household.region)
     return {"flag": flag, "reasons": [risk.signal_text(signal) for signal in flag.signals] if flag else [],
             "registrations": registrations, "current_registrations": [r for r in registrations if r.is_current],
             "cases": cases, "current": current, "events": events, "measures": measures, "clues": clues,

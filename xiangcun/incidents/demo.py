@@ -32,6 +32,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from xiangcun.core.crypto import lookup_hash
+from xiangcun.core.demo import DemoContext, DemoOption, DemoStep
+from xiangcun.core.demo import register as register_demo
 from xiangcun.incidents import choices
 from xiangcun.incidents.choices import AssigneeKind, HoldingLevel, OverdueAction, Source, State
 from xiangcun.incidents.models import Category, DailyCounter, DispatchRule, Incident, IncidentEvent
@@ -757,3 +759,11 @@ def bench_rows(n: int, *, county: Region | None = None, seed: int = 2026, batch:
     with transaction.atomic():
         return insert_rows(Incident, rows(), batch=batch)
 
+
+
+def _demo_incidents(context: DemoContext) -> dict:
+    return seed_incidents(county=context.county, count=context.options["incidents"], seed=context.seed)
+
+
+register_demo(DemoStep("incidents", _demo_incidents, order=60, options=(
+    DemoOption("incidents", int, 300, "demo incidents with their timelines (default 300; 0: none)"),)))

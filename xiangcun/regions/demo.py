@@ -20,15 +20,19 @@ the same seed gives the same coordinates and updates what exists instead of dupl
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import shapely
 import shapely.affinity
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from xiangcun.core.demo import DemoContext, DemoOption, DemoStep
+from xiangcun.core.demo import register as register_demo
 from xiangcun.core.errors import ServiceError
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Grid, Region
@@ -261,3 +265,43 @@ def _seed_grids(villages: list[Region], cells: list[BaseGeometry], rng: np.rando
             continue  # still referenced by other records: keep it
         counts["grids_deleted"] += 1
     return counts
+
+
+# --- the regions app's part of ``seed_demo`` (core.demo) ------------------------------------------------------
+DEMO_DATA = Path(__file__).resolve().parent / "data" / "zhouqu"
+
+
+def _demo_tree(context: DemoContext) -> str:
+    """The county's real division tree from the national files (舟曲县's are shipped in data/zhouqu/)."""
+    from xiangcun.regions import importing
+    from xiangcun.regions.services import region_import_tree
+
+    source = Path(context.options.get("data") or DEMO_DATA)
+    try:
+        units = importing.load_units(source, root=context.county_code)
+    except importing.DivisionFilesInvalid as failure:
+        raise CommandError("\n".join(str(error) for error in failure.errors[:20])) from None
+    if not any(unit.code == context.county_code for unit in units):
+        raise CommandError(f"county {context.county_code} is not in {source}")
+    with transaction.atomic():
+        result = region_import_tree(actor=None, units=units)
+    context.county = Region.objects.get(code=context.county_code)
+    return f"{result.created} created, {result.updated} renamed, {result.unchanged} unchanged"
+
+
+def _demo_geometry(context: DemoContext) -> dict:
+    with transaction.atomic():
+        return seed_demo_geometry(county_code=context.county_code, seed=context.seed)
+
+
+def _demo_facilities(context: DemoContext) -> dict:
+    from xiangcun.regions.demo_facilities import seed_facilities
+
+    with transaction.atomic():
+        return seed_facilities(county=context.county, seed=context.seed)
+
+
+register_demo(DemoStep("regions", _demo_tree, order=10, options=(
+    DemoOption("data", str, str(DEMO_DATA), "folder of division CSV files holding the county"),)))
+register_demo(DemoStep("geometry", _demo_geometry, order=20))
+register_demo(DemoStep("facilities", _demo_facilities, order=30))
