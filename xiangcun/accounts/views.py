@@ -31,7 +31,7 @@ from xiangcun.accounts.choices import SecurityEventKind
 from xiangcun.accounts.filtersets import SecurityEventFilterSet, UserFilterSet
 from xiangcun.accounts.models import RoleAssignment, SecurityEvent, User
 from xiangcun.core.errors import ServiceError
-from xiangcun.core.views import ScopedDetailView, ScopedListView
+from xiangcun.core.views import ScopedDetailView, ScopedListView, ServiceActionView
 
 
 class LoginView(auth_views.LoginView):
@@ -143,20 +143,22 @@ class UserCreateView(PermissionRequiredMixin, FormView):
         return redirect(user.get_absolute_url())
 
 
-class UserActionView(LoginRequiredMixin, View):
+class UserActionView(ServiceActionView):
     """POST actions on one user: edit, enable/disable, unlock, reset password, grant and revoke roles."""
 
-    def post(self, request, pk: int, action: str):
-        target = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
+    model = User
+
+    def post(self, request, *args, **kwargs):
         try:
-            self.perform(request, target, action)
-        except ServiceError as error:
-            messages.error(request, error.message)
+            return super().post(request, *args, **kwargs)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect(target.get_absolute_url())
+            return redirect(self.object.get_absolute_url())
 
-    def perform(self, request, target: User, action: str) -> None:
+    def perform(self, request, target: User) -> None:
+        self.act(request, target, self.kwargs["action"])
+
+    def act(self, request, target: User, action: str) -> None:
         actor = request.user
         if action in {"disable", "enable"}:
             services.user_set_active(actor=actor, user=target, active=action == "enable", request=request)

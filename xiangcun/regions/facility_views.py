@@ -5,28 +5,24 @@ Reads go through ``restrict()``; writes through ``regions.services``; another vi
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView
 
 from xiangcun.core.errors import ServiceError
-from xiangcun.core.views import ScopedDetailView, ScopedListView, ScopedPhotoView
+from xiangcun.core.views import (
+    ScopedDetailView,
+    ScopedListView,
+    ScopedPhotoView,
+    ScopedServiceFormView,
+    ServiceActionView,
+    ServiceFormView,
+)
 from xiangcun.regions import boundaries, forms, services
 from xiangcun.regions.filtersets import FacilityFilterSet
 from xiangcun.regions.models import Facility, FacilityPhoto
 
 # Service field names that the form calls differently.
 FIELD_ALIASES = {"latitude": "lat", "longitude": "lng"}
-
-
-def _show_error(form, error: ServiceError) -> None:
-    field = error.extra.get("field")
-    field = FIELD_ALIASES.get(field, field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 class FacilityListView(ScopedListView):
@@ -63,14 +59,11 @@ class FacilityDetailView(ScopedDetailView):
             **kwargs)
 
 
-class FacilityCreateView(LoginRequiredMixin, FormView):
+class FacilityCreateView(ServiceFormView):
     form_class = forms.FacilityForm
     template_name = "regions/facility_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("regions.add_facility"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = "regions.add_facility"
+    field_aliases = FIELD_ALIASES
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "user": self.request.user}
@@ -81,32 +74,27 @@ class FacilityCreateView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(picker_within=boundaries.home_code(self.request.user), **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            facility = services.facility_create(
-                actor=self.request.user, village=data["region"], kind=data["kind"], name=data["name"],
-                latitude=data["lat"], longitude=data["lng"], coordinate_system="gcj02" if data["gcj02"] else "wgs84",
-                description=data["description"], contact=data["contact"], photos=data["photos"])
-        except ServiceError as error:
-            _show_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Facility %(name)s registered.") % {"name": facility.name})
-        return redirect(facility.get_absolute_url())
+        return services.facility_create(
+            actor=self.request.user, village=data["region"], kind=data["kind"], name=data["name"],
+            latitude=data["lat"], longitude=data["lng"], coordinate_system="gcj02" if data["gcj02"] else "wgs84",
+            description=data["description"], contact=data["contact"], photos=data["photos"])
+
+    def get_success_message(self, result) -> str:
+        return _("Facility %(name)s registered.") % {"name": result.name}
 
 
-class FacilityEditView(LoginRequiredMixin, FormView):
+class FacilityEditView(ScopedServiceFormView):
+    model = Facility
+    object_action = "change"
+    object_related = ("region",)
     form_class = forms.FacilityForm
     template_name = "regions/facility_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.facility = get_object_or_404(Facility.objects.restrict(request.user, "change")
-                                              .select_related("region"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    field_aliases = FIELD_ALIASES
 
     def get_initial(self):
-        f = self.facility
+        f = self.object
         return {"region": f.region.code, "kind": f.kind, "name": f.name, "lat": f.latitude, "lng": f.longitude,
                 "description": f.description, "contact": f.contact}
 
@@ -114,71 +102,48 @@ class FacilityEditView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user, "action": "change", "with_photos": False}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(facility=self.facility, picker_within=self.facility.region.code, **kwargs)
+        return super().get_context_data(facility=self.object, picker_within=self.object.region.code, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services.facility_update(
-                actor=self.request.user, facility=self.facility, village=data["region"], kind=data["kind"],
-                name=data["name"], latitude=data["lat"], longitude=data["lng"],
-                coordinate_system="gcj02" if data["gcj02"] else "wgs84", description=data["description"],
-                contact=data["contact"])
-        except ServiceError as error:
-            self.facility.refresh_from_db()
-            _show_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Facility %(name)s saved.") % {"name": self.facility.name})
-        return redirect(self.facility.get_absolute_url())
+        return services.facility_update(
+            actor=self.request.user, facility=self.object, village=data["region"], kind=data["kind"],
+            name=data["name"], latitude=data["lat"], longitude=data["lng"],
+            coordinate_system="gcj02" if data["gcj02"] else "wgs84", description=data["description"],
+            contact=data["contact"])
+
+    def get_success_message(self, result) -> str:
+        return _("Facility %(name)s saved.") % {"name": self.object.name}
 
 
-class FacilityActionView(LoginRequiredMixin, View):
+class FacilityActionView(ServiceActionView):
     """A POST on one facility the user may change (photos, 停用); the result is shown on its page."""
 
-    def load(self, request, pk: int) -> Facility:
-        return get_object_or_404(Facility.objects.restrict(request.user, "change").select_related("region"), pk=pk)
+    model = Facility
+    object_action = "change"
+    object_related = ("region",)
 
 
 class FacilityPhotoAddView(FacilityActionView):
-    def post(self, request, pk: int):
-        facility = self.load(request, pk)
+    def perform(self, request, facility):
         form = forms.FacilityPhotosForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Choose at least one photo."))
-            return redirect(facility.get_absolute_url())
-        try:
-            added = services.facility_photo_add(actor=request.user, facility=facility,
-                                                photos=form.cleaned_data["photos"])
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("%(count)d photos added.") % {"count": len(added)})
-        return redirect(facility.get_absolute_url())
+            raise ServiceError(_("Choose at least one photo."), code="photo_required")
+        added = services.facility_photo_add(actor=request.user, facility=facility, photos=form.cleaned_data["photos"])
+        return _("%(count)d photos added.") % {"count": len(added)}
 
 
 class FacilityPhotoRemoveView(FacilityActionView):
-    def post(self, request, pk: int, photo: int):
-        facility = self.load(request, pk)
-        target = get_object_or_404(facility.photos.select_related("facility__region"), pk=photo)
-        try:
-            services.facility_photo_remove(actor=request.user, photo=target)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The photo was removed."))
-        return redirect(facility.get_absolute_url())
+    def perform(self, request, facility):
+        target = get_object_or_404(facility.photos.select_related("facility__region"), pk=self.kwargs["photo"])
+        services.facility_photo_remove(actor=request.user, photo=target)
+        return _("The photo was removed.")
 
 
 class FacilityDeactivateView(FacilityActionView):
-    def post(self, request, pk: int):
-        facility = self.load(request, pk)
-        try:
-            services.facility_deactivate(actor=request.user, facility=facility)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("%(name)s is out of service.") % {"name": facility.name})
-        return redirect(facility.get_absolute_url())
+    def perform(self, request, facility):
+        services.facility_deactivate(actor=request.user, facility=facility)
+        return _("%(name)s is out of service.") % {"name": facility.name}
 
 
 class FacilityPhotoView(ScopedPhotoView):

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from xiangcun.core.views import record_view
+from xiangcun.dashboard.views.map import SCREEN_PERMISSION
 from xiangcun.regions.choices import FacilityKind, Level
 from xiangcun.regions.models import Facility, Grid, Region
 
@@ -139,6 +141,7 @@ def _map_data(facts: VillageFacts) -> dict:
     return {"boundary": facts.village.boundary, "grids": grids, "facilities": points}
 
 
+@record_view(Region, lookup_field="code", action=SCREEN_PERMISSION)
 @login_required
 def village_profile(request, code: str):
     village = visible_village(request.user, code)
@@ -155,6 +158,7 @@ def village_profile(request, code: str):
     })
 
 
+@record_view(Region, lookup_field="code", action=SCREEN_PERMISSION)
 @login_required
 def village_brief(request, code: str):
     from xiangcun.accounts.choices import SecurityEventKind

@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangcun.core.scoping import prefix_q
+from xiangcun.core.views import record_view
 from xiangcun.dashboard import selectors
 from xiangcun.dashboard.overview_api import screen_regions
+from xiangcun.dashboard.views.map import SCREEN_PERMISSION
 from xiangcun.incidents.models import Incident
 from xiangcun.regions.boundaries import simplified
 from xiangcun.regions.choices import Level
@@ -37,6 +39,7 @@ def screen_home(request):
     return redirect("dashboard:screen", top.code)
 
 
+@record_view(Region, lookup_field="code", action=SCREEN_PERMISSION)
 @login_required
 def screen_page(request, code: str):
     regions = screen_regions(request.user)

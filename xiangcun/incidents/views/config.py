@@ -6,30 +6,22 @@ by whoever holds the permission in its county or township. The services check ag
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from xiangcun.accounts.models import Department, User
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.scoping import user_scope
-from xiangcun.core.services import holds_county_level
-from xiangcun.core.views import ScopedViewMixin
+from xiangcun.core.views import CountyConfigMixin, ScopedServiceFormView, ScopedViewMixin, ServiceFormView
 from xiangcun.incidents import forms, selectors, services
 from xiangcun.incidents.models import Category, DispatchRule
 from xiangcun.incidents.services.config import county_users
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Region
-
-
-def put_error(form, error: ServiceError) -> None:
-    field = error.extra.get("field")
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def ordered_tree(categories) -> list[tuple[Category, int]]:
@@ -45,28 +37,23 @@ def ordered_tree(categories) -> list[tuple[Category, int]]:
     return ordered
 
 
-class CategoryListView(LoginRequiredMixin, TemplateView):
+class CategoryListView(CountyConfigMixin, TemplateView):
+    config_model = Category
     template_name = "incidents/config/categories.html"
 
     def get_context_data(self, **kwargs):
         categories = Category.objects.select_related("default_department").order_by("order", "code")
-        return super().get_context_data(tree=ordered_tree(list(categories)), section="categories",
-                                        can_change=holds_county_level(self.request.user, Category, "change"),
-                                        **kwargs)
+        return super().get_context_data(tree=ordered_tree(list(categories)), section="categories", **kwargs)
 
 
-class CountyStaffMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not holds_county_level(request.user, Category, "change"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CategoryEditView(CountyStaffMixin, FormView):
+class CategoryEditView(CountyConfigMixin, ServiceFormView):
     """Create (no pk) or change a category."""
 
+    config_model = Category
+    edit_only = True
     form_class = forms.CategoryForm
     template_name = "incidents/config/form.html"
+    success_message = _("Saved.")
 
     def get_object(self) -> Category | None:
         pk = self.kwargs.get("pk")
@@ -81,18 +68,14 @@ class CategoryEditView(CountyStaffMixin, FormView):
         title = _("Category %(name)s") % {"name": category.name} if category else _("New category")
         return super().get_context_data(title=title, section="categories", **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         category = self.get_object()
-        try:
-            if category is None:
-                services.category_create(actor=self.request.user, **form.cleaned_data)
-            else:
-                services.category_update(actor=self.request.user, category=category, **form.cleaned_data)
-        except ServiceError as error:
-            put_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect("incidents:config-categories")
+        if category is None:
+            return services.category_create(actor=self.request.user, **form.cleaned_data)
+        return services.category_update(actor=self.request.user, category=category, **form.cleaned_data)
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("incidents:config-categories")
 
 
 def _ancestor_codes(user) -> set[str]:
@@ -138,62 +121,55 @@ def rule_regions(user):
     return regions.filter(pk__in=allowed)
 
 
-class DispatchRuleEditView(LoginRequiredMixin, FormView):
+class DispatchRuleEditView(ScopedServiceFormView):
+    """Create (no pk) or change a dispatch rule of a county or township in the user's scope."""
+
+    model = DispatchRule
+    object_action = "change"
+    object_related = ("region", "category")
+    permission_required = "incidents.change_dispatchrule"
     form_class = forms.DispatchRuleForm
     template_name = "incidents/config/form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("incidents.change_dispatchrule"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self) -> DispatchRule | None:
-        pk = self.kwargs.get("pk")
-        if not pk:
-            return None
-        return get_object_or_404(DispatchRule.objects.restrict(self.request.user, "change")
-                                 .select_related("region", "category"), pk=pk)
+    success_message = _("Saved.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object(),
+        return {**super().get_form_kwargs(), "instance": self.object,
                 "regions": rule_regions(self.request.user), "departments": selectors.departments_for(self.request.user)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Dispatch rule"), section="rules", **kwargs)
 
-    def form_valid(self, form):
-        rule, data = self.get_object(), form.cleaned_data
+    def perform(self, form):
+        rule, data = self.object, form.cleaned_data
+        fields = {"category": data["category"], "assignee_kind": data["assignee_kind"],
+                  "department": data["department"], "note": data["note"], "active": data["active"]}
         try:
             if rule is None:
-                services.dispatch_rule_create(actor=self.request.user, region=data["region"], category=data["category"],
-                                              assignee_kind=data["assignee_kind"], department=data["department"],
-                                              note=data["note"], active=data["active"])
-            else:
-                services.dispatch_rule_update(actor=self.request.user, rule=rule, category=data["category"],
-                                              assignee_kind=data["assignee_kind"], department=data["department"],
-                                              note=data["note"], active=data["active"])
+                return services.dispatch_rule_create(actor=self.request.user, region=data["region"], **fields)
+            return services.dispatch_rule_update(actor=self.request.user, rule=rule, **fields)
         except ServiceError as error:
-            if error.status == 404:
-                form.add_error("region", error.message)
-            else:
-                put_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect("incidents:config-rules")
+            if error.status == 404:  # the chosen region is outside the user's scope: say so next to it
+                error.extra.setdefault("field", "region")
+            raise
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("incidents:config-rules")
 
 
-class DepartmentListView(LoginRequiredMixin, TemplateView):
+class DepartmentListView(CountyConfigMixin, TemplateView):
+    config_model = Category  # departments are kept by whoever keeps the county's categories
     template_name = "incidents/config/departments.html"
 
     def get_context_data(self, **kwargs):
         departments = selectors.departments_for(self.request.user, active_only=False).prefetch_related(
             Prefetch("members", queryset=User.objects.order_by("full_name", "username")))
-        return super().get_context_data(departments=departments, section="departments",
-                                        can_change=holds_county_level(self.request.user, Category, "change"),
-                                        **kwargs)
+        return super().get_context_data(departments=departments, section="departments", **kwargs)
 
 
-class DepartmentEditView(CountyStaffMixin, FormView):
+class DepartmentEditView(CountyConfigMixin, ServiceFormView):
+    config_model = Category  # departments are kept by whoever keeps the county's categories
+    edit_only = True
+    success_message = _("Saved.")
     form_class = forms.DepartmentForm
     template_name = "incidents/config/form.html"
 
@@ -230,19 +206,13 @@ class DepartmentEditView(CountyStaffMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Department"), section="departments", **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         department, data = self.get_object(), form.cleaned_data
-        try:
-            if department is None:
-                services.department_create(actor=self.request.user, region=data["region"], code=data["code"],
-                                           name=data["name"], phone=data["phone"], active=data["active"],
-                                           members=list(data["members"]))
-            else:
-                services.department_update(actor=self.request.user, department=department, code=data["code"],
-                                           name=data["name"], phone=data["phone"], active=data["active"],
-                                           members=list(data["members"]))
-        except ServiceError as error:
-            put_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect("incidents:config-departments")
+        fields = {"code": data["code"], "name": data["name"], "phone": data["phone"], "active": data["active"],
+                  "members": list(data["members"])}
+        if department is None:
+            return services.department_create(actor=self.request.user, region=data["region"], **fields)
+        return services.department_update(actor=self.request.user, department=department, **fields)
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("incidents:config-departments")

@@ -8,7 +8,6 @@ acting on a stale page is told that someone else was faster instead of silently 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -18,7 +17,7 @@ from django.views import View
 
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.scoping import user_scope
-from xiangcun.core.views import ScopedDetailView, ScopedPhotoView
+from xiangcun.core.views import ScopedDetailView, ScopedObjectMixin, ScopedPhotoView
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.incidents import forms, selectors, services
 from xiangcun.incidents.choices import AssigneeKind, EventKind, State
@@ -196,11 +195,25 @@ def _dispatch_assignment(form, incident: Incident):
     return services.Assignment(kind, region=incident.region)
 
 
-class IncidentActionView(LoginRequiredMixin, View):
-    """POST one step: parse, call the service, redirect with a message; a refusal re-renders the page."""
+class IncidentRecordMixin(ScopedObjectMixin):
+    """The incident named by its tracking code in the URL, loaded in scope (a reporter's own reports included)."""
+
+    model = Incident
+    lookup_field = "code"
+    object_related = ("region", "category", "grid", "assigned_user", "assigned_department", "assigned_region",
+                      "reporter")
+
+
+class IncidentActionView(IncidentRecordMixin, View):
+    """POST one step: parse, call the service, redirect with a message; a refusal re-renders the page.
+
+    Not a ServiceFormView: a refused step re-renders the whole incident page with the failed step's form open.
+    """
+
+    http_method_names = ["post"]
 
     def post(self, request, code: str, action: str):
-        incident = load_incident(request.user, code)
+        incident = self.object
         if action not in STEP_ACTIONS and action not in WORK_ACTIONS:
             raise Http404
         page = IncidentPage(request, incident)
@@ -288,11 +301,13 @@ class IncidentActionView(LoginRequiredMixin, View):
             _("The link to the household is removed.")
 
 
-class RevealReporterView(LoginRequiredMixin, View):
+class RevealReporterView(IncidentRecordMixin, View):
     """Show the reporter's full phone (permission + security event); answers a small fragment."""
 
+    http_method_names = ["post"]
+
     def post(self, request, code: str):
-        incident = load_incident(request.user, code)
+        incident = self.object
         try:
             phone = services.incident_reveal_reporter_phone(actor=request.user, incident=incident, request=request)
         except ServiceError as error:

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.errors import ServiceError
 from xiangcun.core.geo import bounding_box, distance_m, valid_lat_lng
 from xiangcun.core.scoping import prefix_q, user_scope
+from xiangcun.core.views import ScopedObjectMixin
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.incidents import choices, services
 from xiangcun.incidents.filtersets import IncidentFilterSet
@@ -128,19 +129,27 @@ def _top_code(code: str | None) -> str:
     return category.parent.code if category.parent_id else category.code
 
 
-class ReportView(LoginRequiredMixin, View):
-    """随手拍 in three steps on one page: photos, place, category and words."""
+class OwnPatrolMixin(ScopedObjectMixin):
+    """A patrol of the person signed in (a grid worker's own), in scope; anyone else's is 404."""
+
+    model = Patrol
+    owner_only = True
+    object_related = ("grid", "region")
+
+    def object_queryset(self):
+        return super().object_queryset().filter(worker=self.request.user)
+
+
+class ReportView(OwnPatrolMixin, View):
+    """随手拍 in three steps on one page: photos, place, category and words (on a patrol: a finding of it)."""
 
     template_name = "incidents/mobile/report.html"
 
+    def object_queryset(self):
+        return super().object_queryset().filter(ended_at__isnull=True)
+
     def patrol(self, request, pk):
-        if pk is None:
-            return None
-        patrol = (Patrol.objects.restrict(request.user, "view").select_related("grid")
-                  .filter(pk=pk, worker=request.user, ended_at__isnull=True).first())
-        if patrol is None:
-            raise Http404
-        return patrol
+        return self.object
 
     def render_form(self, request, form, patrol, status=200):
         category = form["category"].value()
@@ -223,17 +232,20 @@ class MyReportListView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"page_obj": page, "incidents": page.object_list, "nav": "mine"})
 
 
-class MyReportDetailView(LoginRequiredMixin, View):
+class MyReportDetailView(ScopedObjectMixin, View):
     """The reporter's view: public timeline only, photos, result, the rating and "not solved"."""
 
+    model = Incident
+    lookup_field = "code"
+    owner_only = True
+    object_related = ("category", "region", "grid", "duplicate_of")
     template_name = "incidents/mobile/mine_detail.html"
 
+    def object_queryset(self):
+        return super().object_queryset().filter(reporter=self.request.user)
+
     def incident(self, request, code) -> Incident:
-        incident = (my_reports(request.user).select_related("category", "region", "grid", "duplicate_of")
-                    .filter(code=code).first())
-        if incident is None:
-            raise Http404
-        return incident
+        return self.object
 
     def render_page(self, request, incident, *, rate_form=None, reopen_form=None, status=200):
         actions = allowed_actions(TABLE, incident.state, request.user, incident)
@@ -356,22 +368,24 @@ class InboxView(LoginRequiredMixin, View):
 
 # --- handling --------------------------------------------------------------------------------------------------
 
-def staff_incident(request, code) -> Incident:
-    """The incident for someone who works on it in their regions; a reporter (own rows only) gets 404 here:
-    this page shows internal notes."""
-    try:
-        incident = services.fetch_for(request.user, code)
-    except OutOfScope:
-        raise Http404 from None
-    if not user_scope(request.user, VIEW).covers_code(incident.region.code):
-        raise Http404
-    return incident
+class HandleView(ScopedObjectMixin, View):
+    """处置: what was reported, where, and the buttons this person may press (start, send back, resolve, note).
 
+    For someone who works on the incident in their regions; a reporter (own rows only) gets 404 here: this page
+    shows internal notes.
+    """
 
-class HandleView(LoginRequiredMixin, View):
-    """处置: what was reported, where, and the buttons this person may press (start, send back, resolve, note)."""
-
+    model = Incident
+    lookup_field = "code"
+    object_related = ("region", "category", "grid", "assigned_user", "assigned_department", "assigned_region",
+                      "reporter")
     template_name = "incidents/mobile/handle.html"
+
+    def get_object(self, queryset=None):
+        incident = super().get_object(queryset)
+        if not user_scope(self.request.user, VIEW).covers_code(incident.region.code):
+            raise Http404
+        return incident
 
     def render_page(self, request, incident, status=200, **forms):
         actions = [a for a in allowed_actions(TABLE, incident.state, request.user, incident) if a in HANDLING_ACTIONS]
@@ -389,10 +403,10 @@ class HandleView(LoginRequiredMixin, View):
         }, status=status)
 
     def get(self, request, code):
-        return self.render_page(request, staff_incident(request, code))
+        return self.render_page(request, self.object)
 
     def post(self, request, code):
-        incident = staff_incident(request, code)
+        incident = self.object
         action = request.POST.get("action")
         handlers = {"start": self.start, "send_back": self.send_back, "resolve": self.resolve, "note": self.note}
         if action not in handlers:
@@ -451,14 +465,6 @@ class HandleView(LoginRequiredMixin, View):
 
 # --- patrols ------------------------------------------------------------------------------------------------
 
-def own_patrol(request, pk) -> Patrol:
-    patrol = (Patrol.objects.restrict(request.user, "view").select_related("grid", "region")
-              .filter(pk=pk, worker=request.user).first())
-    if patrol is None:
-        raise Http404
-    return patrol
-
-
 class PatrolStartView(LoginRequiredMixin, View):
     def post(self, request):
         grids = Grid.objects.restrict(request.user, "view").filter(workers=request.user)
@@ -474,23 +480,23 @@ class PatrolStartView(LoginRequiredMixin, View):
         return redirect("incidents_mobile:patrol", pk=patrol.pk)
 
 
-class PatrolDetailView(LoginRequiredMixin, View):
+class PatrolDetailView(OwnPatrolMixin, View):
     """The patrol in progress (the phone records its track; findings; end) or one from the history."""
 
     template_name = "incidents/mobile/patrol.html"
 
     def get(self, request, pk):
-        patrol = own_patrol(request, pk)
+        patrol = self.object
         return render(request, self.template_name, {
             "patrol": patrol, "findings": patrol.incidents.select_related("category").order_by("created_at"),
             "points": len(patrol.track), "end_form": PatrolEndForm(), "nav": "inbox"})
 
 
-class PatrolPointsView(LoginRequiredMixin, View):
+class PatrolPointsView(OwnPatrolMixin, View):
     """POST {"points": [[lng, lat, accuracy], ...]} from the phone's script; answers the new distance."""
 
     def post(self, request, pk):
-        patrol = own_patrol(request, pk)
+        patrol = self.object
         try:
             points = json.loads(request.body or b"{}").get("points", [])
         except (ValueError, AttributeError):
@@ -502,9 +508,9 @@ class PatrolPointsView(LoginRequiredMixin, View):
         return JsonResponse({"points": len(patrol.track), "distance_m": patrol.distance_m})
 
 
-class PatrolEndView(LoginRequiredMixin, View):
+class PatrolEndView(OwnPatrolMixin, View):
     def post(self, request, pk):
-        patrol = own_patrol(request, pk)
+        patrol = self.object
         form = PatrolEndForm(request.POST)
         form.is_valid()
         try:
