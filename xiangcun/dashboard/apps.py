@@ -13,3 +13,4 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         # Every app's layers.py registers its map layers (dashboard.layers); see docs/map.md.
         autodiscover_modules("layers")
+        autodiscover_modules("figures")  # every app's figures.py registers its screen figures (core.figures)
