@@ -72,7 +72,10 @@ def screen_page(request, code: str):
 def screen_text() -> dict[str, str]:
     """Words the page's script writes (charts, the feed), in the person's language."""
     return {"suppressed": "<5", "noData": _("no data"), "male": _("male"), "female": _("female"),
-            "line": _("monitoring line")}
+            "line": _("monitoring line"),
+            "mapGestures": {"CooperativeGesturesHandler.MobileHelpText": _("Use two fingers to move the map"),
+                            "CooperativeGesturesHandler.WindowsHelpText": _("Use Ctrl + scroll to zoom the map"),
+                            "CooperativeGesturesHandler.MacHelpText": _("Use ⌘ + scroll to zoom the map")}}
 
 
 def figure_at(overview: dict, path: str):

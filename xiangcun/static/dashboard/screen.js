@@ -20,8 +20,13 @@
   const screen = { overview: () => overview, charts: {}, map: null, events: null, drawMap };
   window.xiangcunScreen = screen;
 
-  // --- the stage scaled to the window, letterboxed -------------------------------------------------------
+  // --- the stage scaled to the window, letterboxed; on a phone not scaled but reflowed (screen.css) ----------
+  const PHONE = window.matchMedia("(max-width: 960px)");
   function fit() {
+    if (PHONE.matches) {
+      stage.style.transform = "";
+      return;
+    }
     const w = window.innerWidth, h = window.innerHeight;
     const s = Math.min(w / STAGE_W, h / STAGE_H);
     stage.style.transform = `translate(${(w - STAGE_W * s) / 2}px, ${(h - STAGE_H * s) / 2}px) scale(${s})`;
@@ -135,7 +140,9 @@
     bars(data, spec, horizontal = false) {
       const o = spec.options, line = at(o.line);
       const bandAt = line === null || line === undefined ? null : linePosition(data, line);
-      return bars(data, { horizontal, name: spec.label, color: o.color || CYAN, rotate: o.rotate || 0, fontSize: o.font || 13,
+      const crowded = !horizontal && PHONE.matches && data.length > 5; // a phone's width: slanted labels
+      return bars(data, { horizontal, name: spec.label, color: o.color || CYAN, rotate: o.rotate || (crowded ? 40 : 0),
+        fontSize: o.font || (crowded ? 11 : 13),
         markLine: bandAt === null ? undefined : lineMark(line, bandAt, "x") });
     },
     hbars: (data, spec) => kinds.bars(data, spec, true),
@@ -363,7 +370,9 @@
     const box = extent();
     const capture = stage.dataset.capture === "1";
     const map = new maplibregl.Map({
-      locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
+      locale: { ...JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"), ...text.mapGestures },
+      // On a phone one finger scrolls the page and two move the map (the map fills most of the first view).
+      cooperativeGestures: PHONE.matches,
       container: element,
       attributionControl: false,
       style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#041228" } }] },
@@ -418,6 +427,7 @@
     feed.querySelectorAll(".feed-item").forEach((li, index) => { li.item = overview.incidents.recent[index]; });
   }
   window.addEventListener("resize", () => Object.values(screen.charts).forEach((c) => c.resize()));
+  PHONE.addEventListener("change", () => { fit(); drawCharts(); }); // a window crossing the phone's width
   listen();
   stage.dataset.painted = String(Math.round(performance.now()));
 })();
