@@ -3,13 +3,13 @@ open incidents of each child region (the map's colours), the panels and the key 
 every figure.
 
 Incidents and patrols are events, not persons: their counts are shown as they are. They are live queries on
-indexed columns (no snapshot). One scan of this month's incidents serves the month's totals, the categories, the
-grids and the rates.
+indexed columns (no snapshot). One scan of the incidents reported since the earlier of the first of the month and
+the start of the closing-rate period serves this month's totals, the categories, the grids and the rates.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as day_start
 
 from django.db.models import Count, Q
@@ -23,6 +23,7 @@ from xiangcun.incidents.selectors import CLOSED_STATES
 from xiangcun.regions.models import Grid
 
 PERMISSION = "incidents.view_incident"
+RATE_DAYS = 30  # the closing rates count the incidents reported in the last 30 days (today included)
 RECENT_INCIDENTS = 10
 RECENT_WINDOW = 2000
 TOP_GRIDS = 10
@@ -30,6 +31,12 @@ TOP_GRIDS = 10
 
 def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, day_start.min))
+
+
+def rates_since(now: datetime) -> date:
+    """The first day of the closing-rate period: the statistics page shows the same figure for "reported from"
+    this day (``/incidents/stats/?created_after=…``)."""
+    return timezone.localdate(now) - timedelta(days=RATE_DAYS - 1)
 
 
 def incident_feed_item(incident: Incident) -> dict:
@@ -73,21 +80,23 @@ def open_by_region(area: Area) -> dict[int, tuple[int, int]]:
     return area.once("incidents:open", compute)
 
 
-def month_rows(area: Area) -> list[dict]:
-    """This month's incidents grouped by (category, grid), with the day's and the closing counts: one scan of the
-    month serves the totals, the categories and the grids."""
+def recent_rows(area: Area) -> list[dict]:
+    """The incidents since the earlier of the first of the month and the start of the rate period, grouped by
+    (category, grid), with this month's, today's and the period's closing counts: one scan serves them all."""
     def compute() -> list[dict]:
         today = timezone.localdate(area.now)
-        closed = Q(state__in=CLOSED_STATES)
+        month, period = local_midnight(today.replace(day=1)), local_midnight(rates_since(area.now))
+        in_month, in_period, closed = Q(created_at__gte=month), Q(created_at__gte=period), Q(state__in=CLOSED_STATES)
+        in_today = Q(created_at__gte=local_midnight(today))
         return list(
-            _incidents(area).filter(created_at__gte=local_midnight(today.replace(day=1)))
-            .values("category_id", "grid_id")
-            .annotate(n=Count("id"), n_today=Count("id", filter=Q(created_at__gte=local_midnight(today))),
-                      n_closed=Count("id", filter=closed),
-                      n_on_time=Count("id", filter=closed & Q(overdue_count=0, overdue=False)),
-                      n_village=Count("id", filter=closed & Q(closed_level=choices.HoldingLevel.VILLAGE))))
+            _incidents(area).filter(created_at__gte=min(month, period)).values("category_id", "grid_id")
+            .annotate(n=Count("id", filter=in_month), n_today=Count("id", filter=in_today),
+                      n_closed=Count("id", filter=in_period & closed),
+                      n_on_time=Count("id", filter=in_period & closed & Q(overdue_count=0, overdue=False)),
+                      n_village=Count("id", filter=in_period & closed
+                                      & Q(closed_level=choices.HoldingLevel.VILLAGE))))
 
-    return area.once("incidents:month", compute)
+    return area.once("incidents:recent", compute)
 
 
 def _top_category(pk: int, tree: dict[int, tuple[int | None, str]]) -> int:
@@ -112,7 +121,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def incidents(area: Area) -> dict:
-    rows = month_rows(area)
+    rows = recent_rows(area)
     sums = {name: sum(row[name] for row in rows) for name in ("n", "n_today", "n_closed", "n_on_time", "n_village")}
     tree = {pk: (parent, name) for pk, parent, name in Category.objects.values_list("pk", "parent_id", "name")}
     by_top: dict[int, int] = {}
@@ -123,6 +132,10 @@ def incidents(area: Area) -> dict:
     recent = (Incident.objects.filter(pk__in=latest_incident_ids(_incidents(area)))
               .select_related("category", "region").order_by("-id"))
     counts = open_by_region(area).values()
+    since = rates_since(area.now)
+    period = {"days": RATE_DAYS, "since": f"{since:%m-%d}", "closed": sums["n_closed"]}
+    label = (_("Reported in the last %(days)d days (since %(since)s): %(closed)d closed") if sums["n_closed"]
+             else _("Reported in the last %(days)d days (since %(since)s): none closed"))
     return {
         "today": sums["n_today"],
         "month": sums["n"],
@@ -130,6 +143,10 @@ def incidents(area: Area) -> dict:
         "overdue": sum(n_late for _open, n_late in counts),
         "on_time_rate": _rate(sums["n_on_time"], sums["n_closed"]),
         "village_closed_share": _rate(sums["n_village"], sums["n_closed"]),
+        "rates_period": {
+            "days": RATE_DAYS, "since": since.isoformat(), "closed": sums["n_closed"],
+            "label": str(label % period),
+        },
         "by_category": [{"key": top, "label": tree[top][1] if top in tree else "", "count": n}
                         for top, n in categories],
         "recent": [incident_feed_item(incident) for incident in recent],
@@ -140,7 +157,7 @@ def grid(area: Area) -> dict:
     month_start = local_midnight(timezone.localdate(area.now).replace(day=1))
     workers = (Grid.workers.through.objects.filter(grid__village_id__in=area.village_ids).values("user_id")
                .distinct().count())
-    per_grid = _summed(month_rows(area), "grid_id")
+    per_grid = _summed(recent_rows(area), "grid_id")
     names = {pk: (code, name) for pk, code, name in Grid.objects.filter(village_id__in=area.village_ids)
              .values_list("pk", "code", "name")}
     top = sorted(((names[pk], n) for pk, n in per_grid.items() if pk in names), key=lambda item: (-item[1], item[0]))
@@ -165,9 +182,10 @@ register(
           tiles=(Tile("incidents.today", _("today"), testid="figure-today"),
                  Tile("incidents.month", _("this month"), testid="figure-month")),
           charts=(Chart("on_time", "gauge", "incidents.on_time_rate", _("On time"),
-                        {"color": "#2bff88"}),
+                        {"color": "#2bff88", "empty": _("No closed reports")}),
                   Chart("village_closed", "gauge", "incidents.village_closed_share",
-                        _("Closed in the village")))),
+                        _("Closed in the village"), {"empty": _("No closed reports")})),
+          note="incidents.rates_period.label"),
     Panel("categories", _("This month by category"), PERMISSION, place="right", order=20, height=210,
           charts=(Chart("categories", "hbars", "incidents.by_category", _("incidents"),
                         {"color": "#ff8c42", "font": 12}),)),

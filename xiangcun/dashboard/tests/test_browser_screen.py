@@ -81,6 +81,7 @@ def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browse
 
     expect(page.locator("[data-testid=screen-title]")).to_contain_text("舟曲县")
     expect(page.locator("[data-testid=screen-live]")).to_have_attribute("data-state", "live")
+    expect(page.locator("[data-testid=note-incidents]")).to_contain_text("近30天上报")  # the gauges' period
     assert page.locator("[data-testid=figure-households]").inner_text() not in ("", "0")
     assert drawn_share(page, "#screen-map canvas", MAP_BACKGROUND) > 0.05, "the map canvas is blank"
     labels = page.locator("[data-testid=map-label]")
