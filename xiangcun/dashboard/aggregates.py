@@ -43,12 +43,13 @@ def add_up(total: dict, more: dict) -> dict:
     """Add ``more`` into ``total`` (in place; returns it): numbers added, dicts key by key, lists element by element;
     anything else (text) is left out."""
     for key, value in more.items():
-        if isinstance(value, dict):
-            add_up(total.setdefault(key, {}), value)
-        elif isinstance(value, list):
-            total[key] = [a + b for a, b in zip_longest(total.get(key) or [], value, fillvalue=0)]
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        kind = type(value)
+        if kind is int or kind is float:  # the common case first: a few hundred villages × a few hundred cells
             total[key] = total.get(key, 0) + value
+        elif kind is dict:
+            add_up(total.setdefault(key, {}), value)
+        elif kind is list:
+            total[key] = [a + b for a, b in zip_longest(total.get(key) or [], value, fillvalue=0)]
     return total
 
 

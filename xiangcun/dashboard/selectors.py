@@ -75,13 +75,19 @@ def region_overview(region: Region) -> dict:
     snapshots = village_snapshots(villages)
     children = list(Region.objects.filter(parent=region).exclude(level=Level.GROUP).order_by("code"))
 
-    def area_of(place: Region, **extra) -> Area:
+    def area_of(place: Region, counters: dict | None = None, **extra) -> Area:
         inside = [pk for pk, code in villages.items() if code.startswith(place.code)]
+        if counters is None:
+            counters = aggregates.sum_counters(snapshots[pk][0] for pk in inside if pk in snapshots)
         return Area(region=place, region_ids=[pk for pk, code, _level in subtree if code.startswith(place.code)],
-                    village_ids=inside, now=now,
-                    counters=aggregates.sum_counters(snapshots[pk][0] for pk in inside if pk in snapshots), **extra)
+                    village_ids=inside, now=now, counters=counters, **extra)
 
-    area = area_of(region, children=[area_of(child) for child in children])
+    parts = [area_of(child) for child in children]
+    # The region's counters are its children's added up, plus villages directly under it (none in the tree today):
+    # each village's snapshot is added once, not twice.
+    beside = [pk for pk, code in villages.items() if not any(code.startswith(child.code) for child in children)]
+    area = area_of(region, children=parts, counters=aggregates.sum_counters(
+        [*(part.counters for part in parts), *(snapshots[pk][0] for pk in beside if pk in snapshots)]))
     rows = [{"code": child.code, "name": child.display_name, "lat": child.centroid_lat, "lng": child.centroid_lng}
             for child in children]
     built = {}

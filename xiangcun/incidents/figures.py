@@ -3,8 +3,8 @@ open incidents of each child region (the map's colours), the panels and the key 
 every figure.
 
 Incidents and patrols are events, not persons: their counts are shown as they are. They are live queries on
-indexed columns (no snapshot). One scan of the incidents reported since the earlier of the first of the month and
-the start of the closing-rate period serves this month's totals, the categories, the grids and the rates.
+indexed columns (no snapshot). One scan of this month's incidents serves the month's totals, the categories and the
+grids; one aggregate over the last 30 days the closing rates.
 """
 
 from __future__ import annotations
@@ -80,23 +80,25 @@ def open_by_region(area: Area) -> dict[int, tuple[int, int]]:
     return area.once("incidents:open", compute)
 
 
-def recent_rows(area: Area) -> list[dict]:
-    """The incidents since the earlier of the first of the month and the start of the rate period, grouped by
-    (category, grid), with this month's, today's and the period's closing counts: one scan serves them all."""
+def month_rows(area: Area) -> list[dict]:
+    """This month's incidents grouped by (category, grid), with the day's counts: one scan of the month serves the
+    totals, the categories and the grids."""
     def compute() -> list[dict]:
         today = timezone.localdate(area.now)
-        month, period = local_midnight(today.replace(day=1)), local_midnight(rates_since(area.now))
-        in_month, in_period, closed = Q(created_at__gte=month), Q(created_at__gte=period), Q(state__in=CLOSED_STATES)
-        in_today = Q(created_at__gte=local_midnight(today))
         return list(
-            _incidents(area).filter(created_at__gte=min(month, period)).values("category_id", "grid_id")
-            .annotate(n=Count("id", filter=in_month), n_today=Count("id", filter=in_today),
-                      n_closed=Count("id", filter=in_period & closed),
-                      n_on_time=Count("id", filter=in_period & closed & Q(overdue_count=0, overdue=False)),
-                      n_village=Count("id", filter=in_period & closed
-                                      & Q(closed_level=choices.HoldingLevel.VILLAGE))))
+            _incidents(area).filter(created_at__gte=local_midnight(today.replace(day=1)))
+            .values("category_id", "grid_id")
+            .annotate(n=Count("id"), n_today=Count("id", filter=Q(created_at__gte=local_midnight(today)))))
 
-    return area.once("incidents:recent", compute)
+    return area.once("incidents:month", compute)
+
+
+def closing_counts(area: Area) -> dict[str, int]:
+    """Of the incidents reported in the rate period: closed, closed never late, closed at village level (one
+    aggregate, no rows to Python)."""
+    closed = _incidents(area).filter(state__in=CLOSED_STATES, created_at__gte=local_midnight(rates_since(area.now)))
+    return closed.aggregate(n_closed=Count("id"), n_on_time=Count("id", filter=Q(overdue_count=0, overdue=False)),
+                            n_village=Count("id", filter=Q(closed_level=choices.HoldingLevel.VILLAGE)))
 
 
 def _top_category(pk: int, tree: dict[int, tuple[int | None, str]]) -> int:
@@ -111,7 +113,7 @@ def _top_category(pk: int, tree: dict[int, tuple[int | None, str]]) -> int:
 def _summed(rows: list[dict], key: str) -> dict:
     totals: dict = {}
     for row in rows:
-        if row[key] is not None and row["n"]:
+        if row[key] is not None:
             totals[row[key]] = totals.get(row[key], 0) + row["n"]
     return totals
 
@@ -121,8 +123,9 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def incidents(area: Area) -> dict:
-    rows = recent_rows(area)
-    sums = {name: sum(row[name] for row in rows) for name in ("n", "n_today", "n_closed", "n_on_time", "n_village")}
+    rows = month_rows(area)
+    sums = {name: sum(row[name] for row in rows) for name in ("n", "n_today")}
+    sums.update(closing_counts(area))
     tree = {pk: (parent, name) for pk, parent, name in Category.objects.values_list("pk", "parent_id", "name")}
     by_top: dict[int, int] = {}
     for category, n in _summed(rows, "category_id").items():
@@ -157,7 +160,7 @@ def grid(area: Area) -> dict:
     month_start = local_midnight(timezone.localdate(area.now).replace(day=1))
     workers = (Grid.workers.through.objects.filter(grid__village_id__in=area.village_ids).values("user_id")
                .distinct().count())
-    per_grid = _summed(recent_rows(area), "grid_id")
+    per_grid = _summed(month_rows(area), "grid_id")
     names = {pk: (code, name) for pk, code, name in Grid.objects.filter(village_id__in=area.village_ids)
              .values_list("pk", "code", "name")}
     top = sorted(((names[pk], n) for pk, n in per_grid.items() if pk in names), key=lambda item: (-item[1], item[0]))
