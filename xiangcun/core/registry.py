@@ -23,6 +23,19 @@ from django.utils.module_loading import autodiscover_modules
 
 T = TypeVar("T")
 
+_discovered: set[str] = set()
+_lock = threading.RLock()
+
+
+def discover(module: str) -> None:
+    """Import ``<app>.<module>`` of every installed app, once per process."""
+    if module in _discovered:
+        return
+    with _lock:
+        if module not in _discovered:
+            autodiscover_modules(module)
+            _discovered.add(module)
+
 
 class Registry(Generic[T]):
     """Items keyed by ``item.key``, declared in every app's ``<module>.py`` and read in ``order``.
@@ -35,8 +48,6 @@ class Registry(Generic[T]):
         self.module = module
         self._items: dict[str, T] = {}
         self._sort_key = sort_key or (lambda item: (getattr(item, "order", 100), item.key))
-        self._discovered = False
-        self._lock = threading.RLock()
 
     def register(self, item: T) -> T:
         key = item.key
@@ -50,12 +61,7 @@ class Registry(Generic[T]):
         self._items.pop(key, None)
 
     def discover(self) -> None:
-        if self._discovered:
-            return
-        with self._lock:
-            if not self._discovered:
-                autodiscover_modules(self.module)
-                self._discovered = True
+        discover(self.module)
 
     def all(self) -> list[T]:
         self.discover()

@@ -290,7 +290,8 @@ def render_brief(data: BriefData, font: Path) -> bytes:
         (_("Open monitoring cases"), shown(monitoring["open_cases"]), _("Facilities in service"),
          str(facts.facility_count)),
         (_("Incidents this month"), str(incidents["month"]), _("Open incidents"), str(incidents["open"])),
-        (_("On-time rate"), "—" if incidents["on_time_rate"] is None else f"{incidents['on_time_rate']:.0%}",
+        (_("On-time rate, last 30 days"),
+         "—" if incidents["on_time_rate"] is None else f"{incidents['on_time_rate']:.0%}",
          _("Grids / grid workers"), f"{grid['grids']} / {grid['workers']}"),
     ]
     pdf.set_font(FAMILY, size=9)

@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiangcun.dashboard.selectors import cached_region_overview
+from xiangcun.dashboard.selectors import overview_for
 from xiangcun.regions.models import Region
 
 SCREEN_PERMISSION = "dashboard.view_screen"
@@ -50,4 +50,4 @@ class OverviewView(APIView):
     )
     def get(self, request, code: str) -> Response:
         region = get_object_or_404(screen_regions(request.user), code=code)
-        return Response(cached_region_overview(region))
+        return Response(overview_for(request.user, region))

@@ -23,8 +23,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B
-from xiangcun.dashboard.aggregates import years_before
 from xiangcun.households import choices
+from xiangcun.households.figures import years_before
 from xiangcun.households.models import Household, HouseholdTag, IncomeRecord, MonitoringLine
 from xiangcun.households.tests.factories import make_case, make_person
 from xiangcun.incidents import choices as incident_choices

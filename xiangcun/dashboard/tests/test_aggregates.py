@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B
-from xiangcun.dashboard.aggregates import AGE_BANDS, village_counters
+from xiangcun.dashboard.aggregates import village_counters
 from xiangcun.dashboard.models import RegionSnapshot
 from xiangcun.dashboard.selectors import region_overview
 from xiangcun.dashboard.services import snapshots_refresh
 from xiangcun.dashboard.tests.overview_data import build_incidents, build_registry
+from xiangcun.households.figures import AGE_BANDS
 
 TOWNSHIP_A = VILLAGE_A[:9]
 COUNTY = VILLAGE_A[:6]
@@ -28,7 +29,7 @@ def test_village_counters_are_counted_in_group_by_queries(tree, registry, django
     villages = [tree[VILLAGE_A].pk, tree[VILLAGE_A2].pk, tree[VILLAGE_B].pk]
     with django_assert_max_num_queries(6):  # lines, households, persons, tags, incomes, cases
         counters = village_counters(villages)
-    a = counters[tree[VILLAGE_A].pk]
+    a = counters[tree[VILLAGE_A].pk]["households"]  # the households app's counters (households/figures.py)
     assert a["households"] == 2
     assert a["households_by_status"] == {"active": 2, "cancelled": 1}
     assert a["persons"] == 7
@@ -40,8 +41,8 @@ def test_village_counters_are_counted_in_group_by_queries(tree, registry, django
         "2024": {"sum": 15000.0, "count": 1, "below": 0, "near": 0, "bands": {"15000-20000": 1}},
     }
     assert a["cases"] == {"assisting": 1, "clue": 1}
-    assert counters[tree[VILLAGE_A2].pk]["persons"] == 3
-    assert counters[tree[VILLAGE_B].pk]["by_tag"] == {"dibao": 1}
+    assert counters[tree[VILLAGE_A2].pk]["households"]["persons"] == 3
+    assert counters[tree[VILLAGE_B].pk]["households"]["by_tag"] == {"dibao": 1}
 
 
 def test_a_village_overview_suppresses_its_small_cells(tree, registry):
@@ -168,16 +169,16 @@ def test_the_periodic_task_refreshes_every_village_every_ten_minutes(tree, regis
     assert task.validate_datetime(datetime(2026, 11, 24, 10, 20))
     assert not task.validate_datetime(datetime(2026, 11, 24, 10, 25))
     assert refresh_snapshots.call_local() == 3
-    assert RegionSnapshot.objects.get(region=tree[VILLAGE_B]).data["persons"] == 6
+    assert RegionSnapshot.objects.get(region=tree[VILLAGE_B]).data["households"]["persons"] == 6
 
 
 def test_a_quiet_region_still_shows_its_latest_incidents(tree, registry, monkeypatch):
-    from xiangcun.dashboard import selectors
+    from xiangcun.incidents import figures
     from xiangcun.incidents.tests.factories import make_incident
 
     for _ in range(3):
         make_incident(tree[VILLAGE_B])  # newer incidents elsewhere push 杰迪村's out of the short window
-    monkeypatch.setattr(selectors, "RECENT_WINDOW", 2)
+    monkeypatch.setattr(figures, "RECENT_WINDOW", 2)
     recent = region_overview(tree[VILLAGE_A])["incidents"]["recent"]
     assert [item["id"] for item in recent] == [
         registry["late"].pk, registry["closed_township"].pk, registry["closed_village"].pk, registry["old"].pk]
@@ -195,5 +196,5 @@ def test_seed_demo_ends_with_every_village_snapshot(db):
     call_command("seed_demo", households=30, incidents=0, seed=5, stdout=out)
     villages = Region.objects.under("623023").filter(level=Level.VILLAGE)
     assert RegionSnapshot.objects.count() == villages.count() > 200
-    assert sum(snapshot.data["households"] for snapshot in RegionSnapshot.objects.all()) == 30
+    assert sum(snapshot.data["households"]["households"] for snapshot in RegionSnapshot.objects.all()) == 30
     assert f"dashboard snapshots: {villages.count()} villages" in out.getvalue()

@@ -45,7 +45,8 @@ def test_the_overview_has_the_contract_shape(client_as, registry):
                                    "near_line"}
     assert set(body["monitoring"]) == {"by_state", "open_cases"}
     assert set(body["incidents"]) == {"today", "month", "open", "overdue", "on_time_rate", "village_closed_share",
-                                      "by_category", "recent"}
+                                      "rates_period", "by_category", "recent"}
+    assert set(body["incidents"]["rates_period"]) == {"days", "since", "closed", "label"}
     assert set(body["incidents"]["recent"][0]) == {"id", "code", "category", "village", "state", "state_label",
                                                    "created_at", "reporter"}
     assert set(body["grid"]) == {"grids", "workers", "patrols_month", "reports_per_grid"}

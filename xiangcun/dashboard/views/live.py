@@ -34,8 +34,9 @@ from django.http import Http404, StreamingHttpResponse
 from xiangcun.core.views import record_view
 from xiangcun.dashboard.models import RegionSnapshot
 from xiangcun.dashboard.overview_api import screen_regions
-from xiangcun.dashboard.selectors import incident_feed_item
+from xiangcun.dashboard.privacy import resolve
 from xiangcun.dashboard.views.map import SCREEN_PERMISSION
+from xiangcun.incidents.figures import incident_feed_item
 from xiangcun.incidents.models import Incident
 from xiangcun.regions.models import Region
 
@@ -141,7 +142,7 @@ def _incidents_after(region_ids: list[int], after: int, already_sent: set[int]) 
 
 
 def _event_item(incident: Incident) -> dict:
-    item = incident_feed_item(incident)
+    item = resolve(incident_feed_item(incident))  # the reporter's surname only
     item.update({"village_code": incident.region.code, "lat": incident.lat, "lng": incident.lng})
     return item
 

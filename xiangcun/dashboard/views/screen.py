@@ -1,8 +1,12 @@
 """数字大屏 — the big screen of a county, a township or a village (docs/screens.md).
 
-The page carries everything its first paint needs: the overview (``selectors.cached_region_overview``, the contract
-shared with the overview API) and the map's outlines and recent incident points, each in a ``json_script``; the browser
-then refetches the overview every minute and listens to ``dashboard:screen-events`` for new incidents.
+The page carries everything its first paint needs: the overview (``selectors.overview_for``, the contract shared with
+the overview API) and the map's outlines and recent incident points, each in a ``json_script``; the browser then
+refetches the overview every minute and listens to ``dashboard:screen-events`` for new incidents.
+
+The panels are those the apps declare (``core.figures``: ``Panel``, ``KeyFigure``) whose permission the reader holds in
+the region; the page draws each by its kind (``dashboard/_panel.html``, ``screen.js``), so a new module's panel appears
+without editing the template.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from xiangcun.core import figures
 from xiangcun.core.scoping import prefix_q
 from xiangcun.core.views import record_view
 from xiangcun.dashboard import selectors
@@ -44,7 +50,7 @@ def screen_home(request):
 def screen_page(request, code: str):
     regions = screen_regions(request.user)
     region = get_object_or_404(regions, code=code)
-    overview = selectors.cached_region_overview(region)
+    overview = selectors.overview_for(request.user, region)
     in_scope = set(regions.filter(code__in=[a["code"] for a in overview["region"]["ancestors"]])
                    .values_list("code", flat=True))
     ancestors = [a for a in overview["region"]["ancestors"] if a["code"] in in_scope]
@@ -53,6 +59,7 @@ def screen_page(request, code: str):
         "overview": overview,
         "ancestors": ancestors,
         "up": ancestors[-1] if ancestors else None,
+        **screen_panels(request.user, region, overview),
         "map_data": map_data(request.user, region, overview, regions),
         "capture": request.GET.get("capture") == "1",
         "text": screen_text(),
@@ -67,12 +74,59 @@ def screen_page(request, code: str):
 
 def screen_text() -> dict[str, str]:
     """Words the page's script writes (charts, the feed), in the person's language."""
-    return {
-        "suppressed": "<5", "noData": _("no data"), "onTime": _("On time"), "villageClosed": _("Closed in the village"),
-        "male": _("male"), "female": _("female"), "households": _("households"), "persons": _("persons"),
-        "mean": _("per-capita income (yuan)"), "line": _("monitoring line"), "reports": _("reports"),
-        "cases": _("cases"), "incidents": _("incidents"), "openIncidents": _("open incidents"),
-    }
+    return {"suppressed": "<5", "noData": _("no data"), "male": _("male"), "female": _("female"),
+            "line": _("monitoring line"),
+            "mapGestures": {"CooperativeGesturesHandler.MobileHelpText": _("Use two fingers to move the map"),
+                            "CooperativeGesturesHandler.WindowsHelpText": _("Use Ctrl + scroll to zoom the map"),
+                            "CooperativeGesturesHandler.MacHelpText": _("Use ⌘ + scroll to zoom the map")}}
+
+
+def figure_at(overview: dict, path: str):
+    """The value at a dotted path of the overview (``"population.households"``); None when it is not there."""
+    value = overview
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _plain(options: dict) -> dict:
+    return {key: str(value) if isinstance(value, Promise) else value for key, value in options.items()}
+
+
+def screen_panels(user, region: Region, overview: dict) -> dict:
+    """The panels and key figures the apps declare, those whose permission ``user`` holds in ``region``: by place
+    for the template (values filled in for the first paint) and the charts' specifications for the script."""
+    allowed = {}
+
+    def shown(permission: str) -> bool:
+        if permission not in allowed:
+            allowed[permission] = selectors.permitted(user, region, permission)
+        return allowed[permission]
+
+    places: dict[str, list[dict]] = {place: [] for place in figures.PLACES}
+    charts = []
+    for panel in figures.panels():
+        if not shown(panel.permission):
+            continue
+        specs = [{"key": chart.key, "kind": chart.kind, "figure": chart.figure, "label": str(chart.label),
+                  "options": _plain(chart.options), "testid": "chart-" + chart.key.replace("_", "-")}
+                 for chart in panel.charts]
+        charts += [spec for spec in specs if spec["kind"] != "feed"]
+        places[panel.place].append({
+            "key": panel.key, "title": panel.title, "height": panel.height,
+            "tiles": [{"figure": tile.figure, "label": tile.label, "warn": tile.warn, "testid": tile.testid,
+                       "value": figure_at(overview, tile.figure)} for tile in panel.tiles],
+            "charts": [{**spec, "items": (figure_at(overview, spec["figure"]) or []) if spec["kind"] == "feed" else []}
+                       for spec in specs],
+            "subtitle": panel.subtitle, "subtitle_value": figure_at(overview, panel.subtitle) if panel.subtitle else "",
+            "note": panel.note, "note_value": figure_at(overview, panel.note) if panel.note else "",
+        })
+    key_figures = [{"testid": "figure-" + figure.key.replace("_", "-"), "figure": figure.figure, "label": figure.label,
+                    "warn": figure.warn, "value": figure_at(overview, figure.figure)}
+                   for figure in figures.key_figures() if shown(figure.permission)]
+    return {"panels": places, "charts": charts, "key_figures": key_figures}
 
 
 def _outline(row: dict) -> dict | None:

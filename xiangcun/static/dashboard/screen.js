@@ -1,6 +1,7 @@
 // 数字大屏: charts (ECharts), the centre map (MapLibre, no tiles, no glyph server), a live feed (Server-Sent Events)
 // and the figures, all drawn from the overview the page embeds; refetched every minute and on `event: refresh`.
 // Suppressed counts (null) show as "<5", never as 0. The stage is a fixed 1920×1080 box scaled to the window.
+// The panels are declared by the apps (core.figures); each chart is drawn by its kind (`kinds` below).
 (function () {
   "use strict";
   const STAGE_W = 1920, STAGE_H = 1080;
@@ -14,12 +15,18 @@
   const text = read("screen-text");
   let overview = read("screen-overview");
   const mapData = read("screen-map-data");
+  const charts = read("screen-charts");
   const seen = new Set();
   const screen = { overview: () => overview, charts: {}, map: null, events: null, drawMap };
   window.xiangcunScreen = screen;
 
-  // --- the stage scaled to the window, letterboxed -------------------------------------------------------
+  // --- the stage scaled to the window, letterboxed; on a phone not scaled but reflowed (screen.css) ----------
+  const PHONE = window.matchMedia("(max-width: 960px)");
   function fit() {
+    if (PHONE.matches) {
+      stage.style.transform = "";
+      return;
+    }
     const w = window.innerWidth, h = window.innerHeight;
     const s = Math.min(w / STAGE_W, h / STAGE_H);
     stage.style.transform = `translate(${(w - STAGE_W * s) / 2}px, ${(h - STAGE_H * s) / 2}px) scale(${s})`;
@@ -49,12 +56,13 @@
   function drawFigures() {
     stage.querySelectorAll("[data-figure]").forEach((el) => {
       const value = pick(el.dataset.figure);
-      el.textContent = el.dataset.figure === "income.year" ? (value ?? "") : fmt(value);
+      el.textContent = "text" in el.dataset ? (value ?? "") : fmt(value); // data-text: a year, a period, not a count
     });
   }
 
   function bump(path, by) {
     const [block, key] = path.split(".");
+    if (!overview[block]) return; // a block the reader may not see
     overview[block][key] = (overview[block][key] || 0) + by;
     stage.querySelectorAll(`[data-figure="${path}"]`).forEach((el) => {
       el.textContent = fmt(overview[block][key]);
@@ -94,13 +102,13 @@
     };
   }
 
-  function gauge(value, title, color) {
+  function gauge(value, title, color, empty) {
     return {
       series: [{ type: "gauge", min: 0, max: 100, radius: "92%", center: ["50%", "58%"], startAngle: 210, endAngle: -30,
         progress: { show: true, width: 14, itemStyle: { color } }, axisLine: { lineStyle: { width: 14, color: [[1, "rgba(0,229,255,.12)"]] } },
         axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false }, pointer: { show: false },
         title: { offsetCenter: [0, "62%"], color: MUTED, fontSize: 16 },
-        detail: { offsetCenter: [0, "5%"], color: "#e8fbff", fontSize: 34, fontWeight: 700, formatter: () => pct(value) },
+        detail: { offsetCenter: [0, "5%"], color: "#e8fbff", fontSize: 34, fontWeight: 700, formatter: () => (value === null ? empty || text.noData : pct(value)) },
         data: [{ value: value === null ? 0 : Math.round(value * 1000) / 10, name: title }] }],
     };
   }
@@ -120,28 +128,40 @@
     return null;
   }
 
-  function options() {
-    const o = overview, pop = o.population, income = o.income;
-    const lineMark = (position, axis) => ({ symbol: "none", silent: true, lineStyle: { color: "#ff5b5b", type: "dashed", width: 2 },
-      label: { color: "#ff8c8c", fontSize: 13, formatter: `${text.line} ${income.monitoring_line}`, position: axis === "x" ? "end" : "insideEndTop" },
-      data: [axis === "x" ? { xAxis: position } : { yAxis: position }] });
-    const bandAt = income.monitoring_line === null ? null : linePosition(income.distribution, income.monitoring_line);
-    const trend = income.per_capita_trend;
-    const pyramid = pop.age_pyramid;
-    const ethnicity = pop.by_ethnicity.filter((i) => i.count !== 0); // a zero slice is invisible, its label clutters
-    return {
-      tags: bars(pop.by_tag, { horizontal: true, name: text.households, fontSize: 12 }),
-      ethnicity: {
-        title: noData(ethnicity), tooltip, color: PALETTE,
+  // One drawing per chart kind (core.figures CHART_KINDS): data is the figure at the chart's path, spec its
+  // declaration ({key, kind, figure, label, options}). A panel of a new module needs no code here.
+  const at = (path) => (path ? pick(path) : null);
+  function lineMark(value, position, axis) {
+    return { symbol: "none", silent: true, lineStyle: { color: "#ff5b5b", type: "dashed", width: 2 },
+      label: { color: "#ff8c8c", fontSize: 13, formatter: `${text.line} ${value}`, position: axis === "x" ? "end" : "insideEndTop" },
+      data: [axis === "x" ? { xAxis: position } : { yAxis: position }] };
+  }
+  const kinds = {
+    bars(data, spec, horizontal = false) {
+      const o = spec.options, line = at(o.line);
+      const bandAt = line === null || line === undefined ? null : linePosition(data, line);
+      const crowded = !horizontal && PHONE.matches && data.length > 5; // a phone's width: slanted labels
+      return bars(data, { horizontal, name: spec.label, color: o.color || CYAN, rotate: o.rotate || (crowded ? 40 : 0),
+        fontSize: o.font || (crowded ? 11 : 13),
+        markLine: bandAt === null ? undefined : lineMark(line, bandAt, "x") });
+    },
+    hbars: (data, spec) => kinds.bars(data, spec, true),
+    pie(data, spec) {
+      const items = data.filter((i) => i.count !== 0); // a zero slice is invisible, its label clutters
+      return {
+        title: noData(items), tooltip, color: PALETTE,
         legend: { type: "scroll", bottom: 0, textStyle: { color: TEXT, fontSize: 13 }, itemWidth: 12, itemHeight: 8,
           pageTextStyle: { color: MUTED }, formatter: (name) => {
-            const item = ethnicity.find((i) => i.label === name);
+            const item = items.find((i) => i.label === name);
             return item ? `${name} ${fmt(item.count)}` : name;
           } },
-        series: [{ type: "pie", name: text.persons, radius: ["36%", "62%"], center: ["50%", "44%"],
-          data: ethnicity.map((i) => ({ name: i.label, ...cell(i.count) })), label: { show: false } }],
-      },
-      pyramid: {
+        series: [{ type: "pie", name: spec.label, radius: ["36%", "62%"], center: ["50%", "44%"],
+          data: items.map((i) => ({ name: i.label, ...cell(i.count) })), label: { show: false } }],
+      };
+    },
+    pyramid(data) {
+      const pyramid = data || { bands: [], male: [], female: [] };
+      return {
         tooltip: { ...tooltip, formatter: (p) => `${p.seriesName} ${p.name}: ${cellLabel(p)}` },
         legend: { top: 0, textStyle: { color: MUTED, fontSize: 13 }, itemWidth: 12, itemHeight: 8 },
         grid: { left: 4, right: 4, top: 26, bottom: 4, containLabel: true },
@@ -154,34 +174,34 @@
             data: pyramid.male.map((n) => (n === null ? { value: 0, suppressed: true } : { value: -n })) },
           { type: "bar", name: text.female, stack: "age", color: "#ff5b8a", data: pyramid.female.map(cell) },
         ],
-      },
-      trend: {
-        title: noData(trend), tooltip: { ...tooltip, trigger: "axis", formatter: undefined },
+      };
+    },
+    line(data, spec) {
+      const line = at(spec.options.line);
+      return {
+        title: noData(data), tooltip: { ...tooltip, trigger: "axis", formatter: undefined },
         grid: { left: 4, right: 16, top: 30, bottom: 4, containLabel: true },
-        xAxis: { type: "category", data: trend.map((t) => t.year), axisLabel, axisLine: { lineStyle: { color: GRID_LINE } } },
-        yAxis: { type: "value", name: text.mean, nameTextStyle: { color: MUTED, align: "left" }, axisLabel,
+        xAxis: { type: "category", data: data.map((t) => t.year), axisLabel, axisLine: { lineStyle: { color: GRID_LINE } } },
+        yAxis: { type: "value", name: spec.label, nameTextStyle: { color: MUTED, align: "left" }, axisLabel,
           splitLine: { lineStyle: { color: GRID_LINE } } },
-        series: [{ type: "line", name: text.mean, data: trend.map((t) => t.mean), smooth: true, color: CYAN,
+        series: [{ type: "line", name: spec.label, data: data.map((t) => t.mean), smooth: true, color: spec.options.color || CYAN,
           symbolSize: 8, areaStyle: { color: "rgba(0,229,255,.15)" },
-          markLine: income.monitoring_line === null ? undefined : lineMark(income.monitoring_line, "y") }],
-      },
-      distribution: bars(income.distribution, { name: text.households, color: "#2b8cff", rotate: 35, fontSize: 11,
-        markLine: bandAt === null ? undefined : lineMark(bandAt, "x") }),
-      monitoring: bars(o.monitoring.by_state, { name: text.cases, color: "#ffd166", fontSize: 12 }),
-      on_time: gauge(o.incidents.on_time_rate, text.onTime, "#2bff88"),
-      village_closed: gauge(o.incidents.village_closed_share, text.villageClosed, CYAN),
-      categories: bars(o.incidents.by_category, { horizontal: true, name: text.incidents, color: "#ff8c42", fontSize: 12 }),
-      grids: bars(o.grid.reports_per_grid, { horizontal: true, name: text.reports, color: "#5ce1e6", fontSize: 11 }),
-    };
-  }
+          markLine: line === null || line === undefined ? undefined : lineMark(line, line, "y") }],
+      };
+    },
+    gauge: (data, spec) => gauge(data ?? null, spec.label, spec.options.color || CYAN, spec.options.empty),
+  };
+  const LISTS = ["bars", "hbars", "pie", "line"];
 
   function drawCharts() {
-    const all = options();
-    stage.querySelectorAll("[data-chart]").forEach((el) => {
-      const key = el.dataset.chart;
-      let chart = screen.charts[key];
-      if (!chart) chart = screen.charts[key] = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(all[key], { notMerge: true });
+    charts.forEach((spec) => {
+      const el = stage.querySelector(`[data-chart="${spec.key}"]`);
+      if (!el || !kinds[spec.kind]) return;
+      let data = pick(spec.figure);
+      if (LISTS.includes(spec.kind) && !Array.isArray(data)) data = [];
+      let chart = screen.charts[spec.key];
+      if (!chart) chart = screen.charts[spec.key] = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(kinds[spec.kind](data, spec), { notMerge: true });
     });
     stage.dataset.charts = String(Object.keys(screen.charts).length);
   }
@@ -211,6 +231,7 @@
   }
 
   function drawFeed() {
+    if (!feed || !overview.incidents) return; // the incident panels are not on this reader's screen
     const items = [...overview.incidents.recent];
     feed.querySelectorAll(".feed-item.live").forEach((li) => {
       if (!items.some((i) => String(i.id) === li.dataset.id)) items.push(li.item);
@@ -226,11 +247,13 @@
   function onIncident(item) {
     if (seen.has(String(item.id))) return;
     seen.add(String(item.id));
-    const li = feedItem(item);
-    li.item = item;
-    li.classList.add("live", "fresh");
-    feed.prepend(li);
-    while (feed.children.length > FEED_LENGTH) feed.lastElementChild.remove();
+    if (feed) {
+      const li = feedItem(item);
+      li.item = item;
+      li.classList.add("live", "fresh");
+      feed.prepend(li);
+      while (feed.children.length > FEED_LENGTH) feed.lastElementChild.remove();
+    }
     bump("incidents.today", 1);
     bump("incidents.month", 1);
     bump("incidents.open", 1);
@@ -347,7 +370,9 @@
     const box = extent();
     const capture = stage.dataset.capture === "1";
     const map = new maplibregl.Map({
-      locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
+      locale: { ...JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"), ...text.mapGestures },
+      // On a phone one finger scrolls the page and two move the map (the map fills most of the first view).
+      cooperativeGestures: PHONE.matches,
       container: element,
       attributionControl: false,
       style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#041228" } }] },
@@ -397,9 +422,12 @@
   // --- first paint from the embedded overview ----------------------------------------------------------------
   drawFigures();
   drawCharts();
-  overview.incidents.recent.forEach((i) => seen.add(String(i.id)));
-  feed.querySelectorAll(".feed-item").forEach((li, index) => { li.item = overview.incidents.recent[index]; });
+  if (feed && overview.incidents) {
+    overview.incidents.recent.forEach((i) => seen.add(String(i.id)));
+    feed.querySelectorAll(".feed-item").forEach((li, index) => { li.item = overview.incidents.recent[index]; });
+  }
   window.addEventListener("resize", () => Object.values(screen.charts).forEach((c) => c.resize()));
+  PHONE.addEventListener("change", () => { fit(); drawCharts(); }); // a window crossing the phone's width
   listen();
   stage.dataset.painted = String(Math.round(performance.now()));
 })();
