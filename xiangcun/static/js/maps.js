@@ -136,7 +136,7 @@ export function label(map, lngLat, text, { className = "map-label", anchor = "ce
 
 // A popup at [lng, lat] holding an element, or text (never parsed as HTML); its close button is in the locale.
 export function popup(map, lngLat, content, { maxWidth = "280px", className = "map-popup" } = {}) {
-  const box = new maplibregl.Popup({ maxWidth, className, focusAfterOpen: false }).setLngLat(lngLat);
+  const box = new maplibregl.Popup({ maxWidth, className }).setLngLat(lngLat);
   if (typeof content === "string") box.setText(content);
   else box.setDOMContent(content);
   return box.addTo(map);
