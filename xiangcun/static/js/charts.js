@@ -41,7 +41,8 @@
     const category = { type: "category", data: labels, axisLabel: text() };
     const value = { type: "value", minInterval: 1, axisLabel: Object.assign(text(), { formatter: number }) };
     if (horizontal) return { xAxis: value, yAxis: Object.assign(category, { inverse: true }) };
-    if (labels.length > 6) category.axisLabel.rotate = 45; // long Chinese names do not fit side by side
+    // Many names (states, days) do not fit side by side; short ones (months 1–12) do.
+    if (labels.length > 6 && labels.some((label) => String(label).length > 2)) category.axisLabel.rotate = 45;
     return { xAxis: category, yAxis: value };
   }
 
@@ -58,7 +59,9 @@
 
   // One series of counts by label; horizontal for long lists of names (villages, provinces).
   function bar(container, { labels, values, horizontal = false, color = null, showValues = false, type = "bar" }) {
-    return draw(container, Object.assign({ tooltip: { trigger: "axis" }, grid: grid() }, axes(labels, horizontal),
+    // Horizontal: the value axis's last label is centred on the right edge and needs room.
+    return draw(container, Object.assign({ tooltip: { trigger: "axis" }, grid: grid(horizontal ? { right: 32 } : {}) },
+      axes(labels, horizontal),
       { series: [series({ type, values, color, showValues, horizontal })] }));
   }
 
