@@ -39,7 +39,7 @@ def test_the_profile_shows_figures_cadres_grid_workers_and_facilities(village, c
     assert 'data-testid="facility-kind-well"' in html
     assert f'href="{reverse("dashboard:brief", args=[VILLAGE_A])}"' in html
     assert f'href="{reverse("dashboard:screen", args=[VILLAGE_A])}"' in html
-    assert 'id="profile-map-data"' in html and "vendor/maplibre-gl/maplibre-gl.mjs" in html
+    assert 'id="profile-map-data"' in html and "dashboard/village-map.js" in html
 
 
 def test_a_grid_worker_is_listed_under_their_grid(village, client_as, personas):

@@ -95,7 +95,7 @@ def test_a_villager_taps_the_place_on_her_phone_in_elder_mode(live_platform, bro
     button = page.locator("[data-testid=pick-on-map]")
     expect(button).to_be_visible()
     assert page.evaluate("document.body.classList.contains('elder-mode')")
-    assert not [url for url in requested if "maplibre" in url or "/regions/boundaries/" in url], \
+    assert not [url for url in requested if "maplibre" in url or "/js/maps." in url or "/regions/boundaries/" in url], \
         "the map must not be downloaded before the person asks for it"
 
     button.tap()

@@ -24,8 +24,8 @@ def test_the_phone_report_opens_the_picker_on_the_villagers_village_and_loads_no
     assert attribute(html, "data-picker-within") == VILLAGE_A
     assert attribute(html, "data-boundaries-url") == "/regions/boundaries/"
     assert 'data-testid="pick-on-map"' in html
-    assert "maplibre-gl.mjs" in attribute(html, "data-maplibre-url")
-    assert not re.search(r'<(script|link)[^>]+(src|href)="[^"]*maplibre', html)  # only named, fetched on tap
+    assert "js/point-picker.js" in attribute(html, "data-picker-url")  # it brings maps.js and MapLibre when tapped
+    assert not re.search(r'<(script|link)[^>]+(src|href)="[^"]*(maplibre|maps\.js|point-picker)', html)
 
 
 def test_the_desk_entry_opens_on_the_users_area(client_as):

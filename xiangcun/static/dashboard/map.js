@@ -1,8 +1,10 @@
 // 乡村一张图: the layers of the platform's registry on one MapLibre map, with no tile or font server.
 // Every layer is one GeoJSON source fetched for the visible box (?bbox=w,s,e,n plus the layer's options), again
 // when the map moves, and every `refresh` seconds for live layers. Names are HTML labels (MapLibre's own need
-// glyphs from a server). Nothing is fetched from outside the platform, except the optional basemap's tiles.
-const EMPTY = { type: "FeatureCollection", features: [] };
+// glyphs from a server). Nothing is fetched from outside the platform, except the optional basemap's tiles. The map
+// itself (blank style, basemap, locale, controls) is made by maps.js.
+import { EMPTY, createMap, label, whenIdle } from "../js/maps.js";
+
 const KIND_ORDER = { line: 0, fill: 1, "fill-extrusion": 2, circle: 3 }; // drawn bottom to top; clicks top first
 const LABEL_LIMIT = 400; // labels drawn at once at most (the densest zoom of a county)
 
@@ -21,28 +23,14 @@ function boxOf(map) {
   return [round(w), round(s), round(e), round(n)].join(",");
 }
 
-export function mountMap(maplibregl, element, config) {
+export function mountMap(element, config) {
   const text = config.text;
-  const style = {
-    version: 8, sources: {},
-    layers: [{ id: "bg", type: "background", paint: { "background-color": "#eef1f5" } }],
-  };
-  if (config.basemap) {
-    style.sources.basemap = { type: "raster", tiles: [config.basemap.url], tileSize: 256,
-      attribution: config.basemap.attribution || "" };
-    style.layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  }
   const start = config.start.bbox;
-  const map = new maplibregl.Map({
-    locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
-    container: element, style, attributionControl: config.basemap ? {} : false, maxZoom: 19, maxPitch: 70,
-    bounds: start ? [[start[0], start[1]], [start[2], start[3]]] : undefined,
-    center: start ? undefined : [104.37, 33.79], zoom: start ? undefined : 9,
-    fitBoundsOptions: { padding: 20 },
-    canvasContextAttributes: config.capture ? { preserveDrawingBuffer: true } : {},
+  const map = createMap(element, {
+    background: "#eef1f5", basemap: config.basemap, capture: config.capture, maxZoom: 19, maxPitch: 70,
+    bounds: start ? [[start[0], start[1]], [start[2], start[3]]] : null, center: [104.37, 33.79], zoom: 9,
+    navigation: { visualizePitch: true }, scale: true,
   });
-  map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), "top-right");
-  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
 
   const layers = [...config.layers].sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9));
   const state = new Map(); // key -> {config, on, params, controller, timer, labels, row}
@@ -116,8 +104,7 @@ export function mountMap(maplibregl, element, config) {
     const zoom = map.getZoom();
     features.filter((f) => f.properties.c && f.properties.name && zoom >= (f.properties.lz ?? 0))
       .slice(0, LABEL_LIMIT).forEach((f) => {
-        const label = el("span", { className: `map-label map-label-${s.config.key}`, textContent: f.properties.name });
-        s.labels.push(new maplibregl.Marker({ element: label, anchor: "center" }).setLngLat(f.properties.c).addTo(map));
+        s.labels.push(label(map, f.properties.c, f.properties.name, { className: `map-label map-label-${s.config.key}` }));
       });
   }
 
@@ -272,7 +259,7 @@ export function mountMap(maplibregl, element, config) {
   const ready = (async () => {
     await loaded;
     await Promise.all(config.layers.filter((l) => l.on).map((l) => setOn(l.key, true)));
-    await new Promise((resolve) => (map.loaded() ? resolve() : map.once("idle", resolve)));
+    await whenIdle(map);
     element.dataset.ready = "1";
   })();
 

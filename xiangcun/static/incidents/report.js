@@ -182,20 +182,16 @@ async function nameVillage(lat, lng, replace) {
   } catch (error) { /* offline: the server finds the village from the point */ }
 }
 
-// 在地图上选点: MapLibre (about 1 MB) and the outlines are downloaded only when the person asks for the map.
+// 在地图上选点: the picker, with MapLibre (about 1 MB, imported by maps.js with its stylesheet), and the outlines
+// are downloaded only when the person asks for the map.
 async function openMap() {
   const box = $("pick-map");
   const button = $("pick-on-map");
   button.disabled = true;
   box.hidden = false;
-  const css = form.dataset.maplibreCss;
-  if (!document.querySelector(`link[href="${css}"]`)) {
-    document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: css }));
-  }
   try {
-    const [maplibregl, { mountPointPicker }] = await Promise.all([import(form.dataset.maplibreUrl),
-      import(form.dataset.pickerUrl)]);
-    mountPointPicker(maplibregl, box, {
+    const { mountPointPicker } = await import(form.dataset.pickerUrl);
+    mountPointPicker(box, {
       boundariesUrl: form.dataset.boundariesUrl, lat: form.elements.lat.value || null,
       lng: form.elements.lng.value || null, within: form.elements.region.value || form.dataset.pickerWithin,
       onPick(lat, lng) {

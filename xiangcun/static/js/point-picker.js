@@ -2,10 +2,9 @@
 // No tile server and no font server: a plain background, the village outlines from the platform's boundaries
 // endpoint, the village names as HTML labels (MapLibre's own labels need glyphs from a server, which an
 // offline intranet has not got). A tap or a click sets the marker; the marker can be dragged. Coordinates are
-// WGS84, like the outlines. Nothing is fetched from outside the platform.
-import { extent as geometriesExtent } from "./region-map.js";
+// WGS84, like the outlines. Nothing is fetched from outside the platform. The map is made by maps.js.
+import { EMPTY, createMap, fitTo, label, maplibregl, whenIdle } from "./maps.js";
 
-const EMPTY = { type: "FeatureCollection", features: [] };
 const LABEL_MIN_ZOOM = 10.5; // below this the names of some 200 villages would cover one another
 const NEAR_MIN_ZOOM = 11; // from this zoom on, the villages round the centre are fetched as the map moves
 const STYLE_ID = "point-picker-style";
@@ -23,48 +22,36 @@ body.elder-mode .point-picker .pp-label { font-size: 1.05rem; font-weight: 600; 
   document.head.append(style);
 }
 
-const extent = (features) => geometriesExtent(features.map((f) => f.geometry));
-
 const round = (x) => Math.round(x * 1e7) / 1e7;
 
-// mountPointPicker(maplibregl, element, {boundariesUrl, lat, lng, within, onPick}) -> {map, ready, setPoint}
+// mountPointPicker(element, {boundariesUrl, lat, lng, within, onPick}) -> {map, ready, setPoint}
 // lat/lng: the point already known (the map opens there, with the villages near it); within: a region code
 // whose villages are shown when no point is known; frame: with a point known, show it and `within` together
 // (a point refused as outside its village is seen beside the village). onPick(lat, lng) is called on every
 // tap, click or drag.
-export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = null, lng = null, within = "",
+export function mountPointPicker(element, { boundariesUrl, lat = null, lng = null, within = "",
   frame = false, onPick = () => {} } = {}) {
   injectStyle();
   element.classList.add("point-picker");
   const start = lat !== null && lng !== null && lat !== "" && lng !== "" ? [Number(lng), Number(lat)] : null;
-  const map = new maplibregl.Map({
-    locale: JSON.parse(document.getElementById("maplibre-locale")?.textContent || "{}"),
-    container: element,
-    attributionControl: false,
+  const map = createMap(element, {
     center: start || [0, 0],
     zoom: start ? 14 : 1,
     maxZoom: 18,
-    style: {
-      version: 8,
-      sources: { villages: { type: "geojson", data: EMPTY } },
-      layers: [
-        { id: "bg", type: "background", paint: { "background-color": "#f4f6fa" } },
-        { id: "village-fill", type: "fill", source: "villages", paint: { "fill-color": "#206bc4", "fill-opacity": 0.08 } },
-        { id: "village-line", type: "line", source: "villages", paint: { "line-color": "#206bc4", "line-width": 1.5 } },
-      ],
-    },
+    navigation: { showCompass: false },
+    sources: { villages: { type: "geojson", data: EMPTY } },
+    layers: [
+      { id: "village-fill", type: "fill", source: "villages", paint: { "fill-color": "#206bc4", "fill-opacity": 0.08 } },
+      { id: "village-line", type: "line", source: "villages", paint: { "line-color": "#206bc4", "line-width": 1.5 } },
+    ],
   });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   const marker = new maplibregl.Marker({ draggable: true, color: "#d63939" });
   const villages = new Map(); // code -> feature
   const asked = new Set(); // queries already sent
   const loaded = new Promise((resolve) => map.once("load", resolve));
 
   function addLabel(feature) {
-    const at = feature.properties.c;
-    if (!at) return;
-    const label = Object.assign(document.createElement("span"), { className: "pp-label", textContent: feature.properties.name });
-    new maplibregl.Marker({ element: label, anchor: "center" }).setLngLat(at).addTo(map);
+    if (feature.properties.c) label(map, feature.properties.c, feature.properties.name, { className: "pp-label" });
   }
 
   async function load(query) {
@@ -107,16 +94,14 @@ export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = nul
       await load(near(start));
       if (frame && within) {
         const region = await load(`within=${encodeURIComponent(within)}`);
-        const bounds = extent([...region, { geometry: { type: "Point", coordinates: start } }]);
-        if (bounds) map.fitBounds(bounds, { padding: 30, maxZoom: 16, animate: false });
+        fitTo(map, [...region, start], { padding: 30, maxZoom: 16 });
       }
     } else if (within) {
-      const bounds = extent(await load(`within=${encodeURIComponent(within)}`));
-      if (bounds) map.fitBounds(bounds, { padding: 20, animate: false });
+      fitTo(map, await load(`within=${encodeURIComponent(within)}`));
     }
     await loaded;
     showLabels();
-    await new Promise((resolve) => (map.loaded() ? resolve() : map.once("idle", resolve)));
+    await whenIdle(map);
     element.dataset.ready = "1";
   })();
 
@@ -134,7 +119,7 @@ export function mountPointPicker(maplibregl, element, { boundariesUrl, lat = nul
 
 // The desk forms (registering a report, correcting the place): a pick fills lat/lng, unticks GCJ-02 (the map
 // is WGS84) and selects the village (and grid) the platform finds there. status shows what was found.
-export function pickIntoForm(maplibregl, element, form, { boundariesUrl, locateUrl, within = "", frame = false,
+export function pickIntoForm(element, form, { boundariesUrl, locateUrl, within = "", frame = false,
   status = null }) {
   const field = (name) => form.elements[name] || null;
   const gcj = field("gcj02");
@@ -152,7 +137,7 @@ export function pickIntoForm(maplibregl, element, form, { boundariesUrl, locateU
   };
   // With a point already in the form, frame it with the village chosen in the form (not the whole county).
   const chosen = field("region") && field("region").value;
-  const picker = mountPointPicker(maplibregl, element, {
+  const picker = mountPointPicker(element, {
     boundariesUrl, within: known && frame && chosen ? chosen : within, frame,
     lat: known ? field("lat").value : null, lng: known ? field("lng").value : null,
     async onPick(lat, lng) {
