@@ -1,7 +1,9 @@
 """The platform's roles, as code: each a Django group whose permissions are synced after migrate.
 
-A later module that adds an app adds its label to BUSINESS_APPS (or to a role's patterns); the
-permissions reach the roles at the next `migrate`. Patterns: ``app.*``, ``app.view_*``, ``app.codename``.
+A module whose records cadres work on in their regions says so in its AppConfig (``business_records = True``);
+``@business`` in a role's patterns stands for every such app (and the labels of BUSINESS_APPS), so a new module
+edits nothing here. The permissions reach the roles at the next `migrate`. Patterns: ``app.*``, ``app.view_*``,
+``app.codename``, ``@business.*``, ``@business.view_*``.
 """
 
 from __future__ import annotations
@@ -47,27 +49,27 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
              ("regions.view_region", "accounts.view_securityevent", "accounts.export_audit", "auditlog.view_logentry")),
     RoleSpec("county_admin", "县级管理员", "Works on every record of the county and manages its users.", 70,
              UPPER_LEVELS, ("regions.view_region", "regions.change_region", "regions.*_grid", *FACILITIES, *USER_ADMIN,
-                            *(f"{app}.*" for app in BUSINESS_APPS), "accounts.reveal_personal_data"),
+                            "@business.*", "accounts.reveal_personal_data"),
              can_manage_users=True),
     RoleSpec("township_officer", "乡镇干部", "Works on the records of one township and manages its villages' users.",
              60, (Level.TOWNSHIP,), ("regions.view_region", "regions.*_grid", *FACILITIES, *USER_ADMIN,
-                                      *(f"{app}.*" for app in BUSINESS_APPS)), can_manage_users=True,
+                                      "@business.*"), can_manage_users=True,
              excludes=("*.approve_county_*",)),
     RoleSpec("village_cadre", "村干部", "Works on the records of one village.", 40, (Level.VILLAGE,),
              ("regions.view_region", "regions.view_grid", "regions.change_grid", *FACILITIES, "accounts.view_user",
-              *(f"{app}.*" for app in BUSINESS_APPS)),
+              "@business.*"),
              excludes=("*.delete_*", "*.review_township_*", "*.approve_county_*", "*.supervise_*")),
     RoleSpec("grid_worker", "网格员", "Collects data, patrols and handles incidents in a village's grids.", 30,
              (Level.VILLAGE,), ("regions.view_region", "regions.view_grid", *FACILITIES,
-                                *(f"{app}.view_*" for app in BUSINESS_APPS),
-                                *(f"{app}.add_*" for app in BUSINESS_APPS),
-                                *(f"{app}.change_*" for app in BUSINESS_APPS), "incidents.handle_incident")),
+                                "@business.view_*",
+                                "@business.add_*",
+                                "@business.change_*", "incidents.handle_incident")),
     RoleSpec("dept_staff", "部门人员", "Staff of a county department handling what is routed to it.", 30,
              UPPER_LEVELS, ("regions.view_region", "regions.view_facility", "regions.view_facilityphoto",
-                            *(f"{app}.view_*" for app in BUSINESS_APPS), "incidents.handle_incident")),
+                            "@business.view_*", "incidents.handle_incident")),
     RoleSpec("villager", "村民", "A villager: sees and files only their own records.", 10,
-             (Level.VILLAGE, Level.GROUP), ("regions.view_region", *(f"{app}.view_*" for app in BUSINESS_APPS),
-                                            *(f"{app}.add_*" for app in BUSINESS_APPS)), self_only=True,
+             (Level.VILLAGE, Level.GROUP), ("regions.view_region", "@business.view_*",
+                                            "@business.add_*"), self_only=True,
              excludes=("dashboard.*",)),  # the map and the big screens are for cadres, not villagers
 )
 ROLE_NAMES_EN = {  # English names for the role codes, shown when English is chosen
@@ -78,12 +80,33 @@ ROLE_NAMES_EN = {  # English names for the role codes, shown when English is cho
 }
 
 
+def business_apps() -> tuple[str, ...]:
+    """The labels of the apps whose records cadres work on: BUSINESS_APPS and every installed app whose AppConfig
+    sets ``business_records = True``."""
+    from django.apps import apps
+
+    declared = [config.label for config in apps.get_app_configs() if getattr(config, "business_records", False)]
+    return tuple(dict.fromkeys((*BUSINESS_APPS, *declared)))
+
+
+def expand(patterns: tuple[str, ...]) -> list[str]:
+    """``@business.view_*`` → ``households.view_*``, ``incidents.view_*`` … (one per business app)."""
+    expanded = []
+    for pattern in patterns:
+        if pattern.startswith("@business."):
+            expanded += [f"{app}.{pattern.removeprefix('@business.')}" for app in business_apps()]
+        else:
+            expanded.append(pattern)
+    return expanded
+
+
 def resolve_patterns(spec: RoleSpec, permissions) -> list:
     """The Permission rows whose ``app.codename`` matches a pattern of the role and no exclusion."""
     chosen = []
+    patterns, excludes = expand(spec.patterns), expand(spec.excludes)
     for permission in permissions:
         name = f"{permission.content_type.app_label}.{permission.codename}"
-        if any(fnmatch(name, p) for p in spec.patterns) and not any(fnmatch(name, p) for p in spec.excludes):
+        if any(fnmatch(name, p) for p in patterns) and not any(fnmatch(name, p) for p in excludes):
             chosen.append(permission)
     return chosen
 
