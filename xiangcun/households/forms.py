@@ -27,7 +27,8 @@ class MemberForm(StyledFormMixin, forms.Form):
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices)
     disability_grade = forms.TypedChoiceField(label=_("Disability grade"), coerce=str, required=False,
                                               choices=[("", "—"), *choices.DisabilityGrade.choices])
-    labour_ability = forms.ChoiceField(label=_("Labour ability"), choices=choices.LabourAbility.choices)
+    labour_ability = forms.ChoiceField(label=_("Labour ability"), required=False, choices=[
+        ("", _("By age (under 16: no labour force)")), *choices.LabourAbility.choices])
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)

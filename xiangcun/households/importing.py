@@ -238,8 +238,8 @@ class MembersImporter(excel.Importer):
                example="健康"),
         Column("disability", "残疾等级", excel.choice(DISABILITY, shown=("一级", "二级", "三级", "四级")),
                note="无残疾不填", example="", width=10),
-        Column("labour", "劳动能力", excel.choice(LABOUR, shown=_first_labels(LABOUR)), note="不填为普通劳动力",
-               example="普通劳动力", width=16),
+        Column("labour", "劳动能力", excel.choice(LABOUR, shown=_first_labels(LABOUR)),
+               note="不填按年龄：未满16岁为无劳动力，其余为普通劳动力", example="普通劳动力", width=16),
         Column("mobile", "本人电话", excel.text(), note="11位手机号，可不填", example="", as_text=True),
     )
     household_fields = ("village", "group", "address", "phone", "tags")
@@ -422,7 +422,8 @@ class MembersImporter(excel.Importer):
                                 relation=values["relation"], ethnicity=values["ethnicity"] or choices.Ethnicity.HAN,
                                 education=values["education"] or "", health=health, health_hash=lookup_hash(health),
                                 disability_grade=values["disability"] or "",
-                                labour_ability=values["labour"] or choices.LabourAbility.NORMAL,
+                                labour_ability=values["labour"] or choices.default_labour_ability(
+                                    data["birth_date"], timezone.localdate()),
                                 phone=mobile, phone_hash=lookup_hash(mobile) if mobile else "")
                 persons.append(person)
                 if data.get("head"):

@@ -361,3 +361,11 @@ def test_a_long_file_runs_in_the_background_and_its_page_polls_the_progress(
     assert job.status == ImportJob.Status.DONE and job.processed == job.total == 3 and job.created_count == 1
     done = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every' not in done
+
+
+def test_a_child_imported_without_a_labour_ability_is_not_counted_as_labour_force(personas):
+    rows = family("卓玛")
+    rows[1]["身份证号"] = make_id_number(date(date.today().year - 3, 1, 1), "F")
+    assert run_members(personas["village_clerk_a"], rows).errors == []
+    assert Person.objects.get(relation=choices.Relation.CHILD).labour_ability == choices.LabourAbility.NONE
+    assert Person.objects.get(relation=choices.Relation.HEAD).labour_ability == choices.LabourAbility.NORMAL
