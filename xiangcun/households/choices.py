@@ -55,7 +55,7 @@ class Health(models.TextChoices):
     HEALTHY = "healthy", _("healthy")
     CHRONIC = "chronic", _("long-term chronic illness")
     SERIOUS = "serious", _("serious illness")
-    DISABLED = "disabled", _("disabled")
+    DISABLED = "disabled", pgettext_lazy("health", "disabled")  # not the account status "disabled" (停用)
 
 
 class DisabilityGrade(models.IntegerChoices):
