@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -20,6 +22,36 @@ def iso_date_widget(field: forms.Field) -> None:
     if isinstance(widget, forms.DateInput):
         widget.format = ISO_DATE
         widget.input_type = "date"
+
+
+class FilePickerInput(forms.FileInput):
+    """A file input that speaks the page's language: "选择文件" / "选择照片" and the chosen names, not Chromium's
+    "Choose Files" / "No file chosen" (the browser draws its own button in the browser's language, whatever the
+    page's). The native input stays in the page, hidden but focusable, so forms, tests and scripts use it as before;
+    ``static/js/file-picker.js`` writes the chosen names. ``accept="image/*"`` makes the button "选择照片"."""
+
+    template_name = "core/widgets/file_picker.html"
+
+    def __init__(self, attrs: dict | None = None, *, button: str | None = None,
+                 button_class: str = "btn btn-outline-primary") -> None:
+        super().__init__(attrs)
+        self.button, self.button_class = button, button_class
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        photos = str(widget["attrs"].get("accept", "")).startswith("image/")
+        widget["attrs"]["class"] = "file-picker-input"
+        widget.update(button=self.button or (_("Choose photos") if photos else _("Choose files")),
+                      button_class=self.button_class, none=_("No file chosen"),
+                      separator=pgettext_lazy("between the names of files", ", "))
+        return context
+
+
+class MultipleFilePickerInput(FilePickerInput):
+    """The file picker for several files under one name (``<input type=file multiple>``)."""
+
+    allow_multiple_selected = True
 
 
 class StyledFormMixin:

@@ -1,8 +1,10 @@
-"""Every date field of every form of the platform renders as ``<input type="date">`` with an ISO value.
+"""Widgets every form of the platform must use; the walk finds every form class, so a new form cannot regress.
 
-A browser's date input shows nothing for a value in the locale's format (``2024/06/03`` in Chinese), and saving
-the form then erases the date. The walk finds every form class of the project, so a new form cannot bring the
-defect back.
+- Every date field renders as ``<input type="date">`` with an ISO value: a browser's date input shows nothing for
+  a value in the locale's format (``2024/06/03`` in Chinese), and saving the form then erases the date.
+- Every file field uses the file picker of ``core.forms`` (the browser's own file button speaks the browser's
+  language, not the page's; see core/tests/test_browser_file_picker.py), and no template writes its own
+  ``<input type="file">``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.utils import translation
 
 import xiangcun
+from xiangcun.core.forms import FilePickerInput
 from xiangcun.core.testing import VILLAGE_A
 
 SKIPPED_MODULES = (".tests", ".migrations", ".settings", ".asgi", ".wsgi", ".uvicorn_tcp")
@@ -68,3 +73,22 @@ def test_every_date_field_renders_an_iso_date_in_a_date_input(form_class, form_a
             form.initial[name] = date(2024, 6, 3)
             html = str(form[name])
             assert 'type="date"' in html and 'value="2024-06-03"' in html, f"{form_class.__qualname__}.{name}: {html}"
+
+
+def file_fields() -> list[tuple[str, forms.Field]]:
+    return [(f"{cls.__module__}.{cls.__qualname__}.{name}", field) for cls in project_form_classes()
+            for name, field in cls.base_fields.items() if isinstance(field, forms.FileField)]
+
+
+def test_every_file_field_uses_the_file_picker():
+    fields = file_fields()
+    assert len(fields) >= 5  # the import, the incident photos (desk and phone), the facility photos
+    wrong = [name for name, field in fields if not isinstance(field.widget, FilePickerInput)]
+    assert not wrong, f"file fields without core.forms.FilePickerInput: {wrong}"
+
+
+def test_no_template_writes_its_own_file_input():
+    root = Path(xiangcun.__file__).parent
+    own = [str(path.relative_to(root)) for path in root.rglob("*.html")
+           if "widgets" not in path.parts and re.search(r"type=[\"']?file", path.read_text())]
+    assert not own, f"templates with their own <input type=file> (render the form's field instead): {own}"
