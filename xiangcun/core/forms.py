@@ -42,7 +42,7 @@ class FilePickerInput(forms.FileInput):
         widget = context["widget"]
         photos = str(widget["attrs"].get("accept", "")).startswith("image/")
         widget["attrs"]["class"] = "file-picker-input"
-        widget.update(button=self.button or (_("Choose photos") if photos else _("Choose files")),
+        widget.update(photos=photos, button=self.button or (_("Choose photos") if photos else _("Choose files")),
                       button_class=self.button_class, none=_("No file chosen"),
                       separator=pgettext_lazy("between the names of files", ", "))
         return context

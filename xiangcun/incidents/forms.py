@@ -128,7 +128,7 @@ class ResolveForm(StyledFormMixin, forms.Form):
 
 class RateForm(StyledFormMixin, forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating from the callback"), coerce=int,
-                                    choices=[(n, "★" * n) for n in range(5, 0, -1)])
+                                    choices=lambda: choices.star_choices(range(5, 0, -1)))
     comment = forms.CharField(label=_("What the reporter said"), max_length=500, required=False, widget=TEXTAREA)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.forms import MultipleFilePickerInput
+from xiangcun.incidents.choices import star_choices
 from xiangcun.incidents.models import Category
 from xiangcun.incidents.services import ReportInput
 from xiangcun.regions.choices import Level
@@ -86,7 +87,7 @@ class NoteForm(forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("How satisfied are you?"), coerce=int,
-                                    choices=[(n, "★" * n) for n in range(1, 6)], widget=forms.RadioSelect,
+                                    choices=lambda: star_choices(range(1, 6)), widget=forms.RadioSelect,
                                     error_messages={"required": _("Choose from one to five stars.")})
     comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
