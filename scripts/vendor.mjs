@@ -54,8 +54,8 @@ THE SOFTWARE.
 `;
 
 // dir: folder under static/vendor/; pkg: npm package; files: paths inside the
-// package (copied flat, under their base name); licenses: same, optional ones
-// marked with a trailing "?".
+// package (copied flat, under their base name, or [path, name] to give another
+// name); licenses: same, optional ones marked with a trailing "?".
 const LIBS = [
   {
     dir: "tabler",
@@ -84,6 +84,20 @@ const LIBS = [
     files: ["dist/echarts.min.js"],
     // Apache-2.0: NOTICE must travel with the code; LICENSE-d3 covers bundled d3 code.
     licenses: ["LICENSE", "NOTICE", "licenses/LICENSE-d3?"],
+  },
+  {
+    // Icons as inline SVG ({% icon "name" %}, xiangcun/core/templatetags/icons.py) instead of emoji, which show as
+    // empty boxes where no emoji font is installed. Only the icons the templates use are copied: add a name here
+    // (outline: "icons/outline/NAME.svg"; filled: ["icons/filled/NAME.svg", "NAME-filled.svg"]) and re-run.
+    dir: "tabler-icons",
+    pkg: "@tabler/icons",
+    files: [
+      "icons/outline/camera.svg",
+      "icons/outline/check.svg",
+      "icons/outline/circle-check.svg",
+      ["icons/filled/star.svg", "star-filled.svg"],
+    ],
+    licenses: ["LICENSE"],
   },
   {
     dir: "maplibre-gl",
@@ -141,6 +155,9 @@ function transform(text, name, shipped) {
   return { out, notes };
 }
 
+const source = (entry) => (Array.isArray(entry) ? entry[0] : entry);
+const target = (entry) => (Array.isArray(entry) ? entry[1] : path.basename(entry));
+
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(11);
 
 // 1. Resolve everything before touching the destination.
@@ -154,7 +171,7 @@ const plan = LIBS.map((lib) => {
     if (fs.existsSync(path.join(NODE_MODULES, lib.pkg, rel))) licenses.push(rel);
     else if (!optional) die(`${lib.pkg}: ${rel} not found`);
   }
-  for (const rel of files) {
+  for (const rel of files.map(source)) {
     if (!fs.existsSync(path.join(NODE_MODULES, lib.pkg, rel))) die(`${lib.pkg}: ${rel} not found`);
   }
   if (licenses.length === 0 && !lib.mitCopyright) die(`${lib.pkg}: no license file to ship`);
@@ -178,9 +195,10 @@ function write(rel, data, note = "") {
 }
 
 for (const lib of plan) {
-  const shipped = new Set(lib.files.map((f) => path.basename(f)));
-  for (const rel of lib.files) {
-    const name = path.basename(rel);
+  const shipped = new Set(lib.files.map(target));
+  for (const entry of lib.files) {
+    const rel = source(entry);
+    const name = target(entry);
     const src = path.join(NODE_MODULES, lib.pkg, rel);
     if (/\.(m?js|css)$/.test(name)) {
       const { out, notes } = transform(fs.readFileSync(src, "utf8"), `${lib.pkg}/${rel}`, shipped);

@@ -209,6 +209,7 @@ class ImportResult:
     valid: int = 0
     invalid: int = 0
     written: int = 0
+    written_ids: list[int] = field(default_factory=list)  # see Importer.written_ids
     errors: list[RowError] = field(default_factory=list)
     imported: bool = False  # whether anything was written
 
@@ -239,6 +240,11 @@ class Importer:
     def write(self, rows: list[Row], *, actor) -> int:
         """Save the valid rows (inside the caller's transaction); return the number of records written."""
         raise NotImplementedError
+
+    def written_ids(self, rows: list[Row]) -> list[int]:
+        """After ``write``: the ids of the rows the import's result page links to (kept on the job), e.g. the
+        households an import of members registered. None by default."""
+        return []
 
 
 REGISTRY: dict[str, Importer] = {}
@@ -351,6 +357,7 @@ def run(importer: Importer, source: IO[bytes] | str | Path, *, actor, mode: str 
     if valid and (mode == Mode.VALID_ONLY or not result.invalid):
         with transaction.atomic():
             result.written = importer.write(valid, actor=actor)
+        result.written_ids = importer.written_ids(valid)
         result.imported = True
     return result
 
@@ -439,9 +446,10 @@ def import_job_run(job_id: int) -> ImportJob:
         job.total, job.processed = result.total, result.total
         job.valid_count, job.error_count, job.created_count = result.valid, result.invalid, result.written
         job.report = result.report[:REPORT_LIMIT]
+        job.written_ids = result.written_ids
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "total", "processed", "valid_count", "error_count",
-                            "created_count", "report", "finished_at"])
+                            "created_count", "report", "written_ids", "finished_at"])
     path.unlink(missing_ok=True)
     return job
 

@@ -128,6 +128,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     created_count = models.PositiveIntegerField(_("records written"), default=0)
     report = models.JSONField(_("report"), default=list, blank=True)
+    # What the import wrote, for "show what was imported": the ids of the rows of the model its importer names
+    # (``Importer.written_ids``; the households importers: the households they registered or added to).
+    written_ids = models.JSONField(_("rows written"), default=list, blank=True, editable=False)
     message = models.CharField(_("message"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

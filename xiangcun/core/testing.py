@@ -8,6 +8,7 @@ them to put one row in each persona's village and check that nothing crosses.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html.parser import HTMLParser
 from importlib import import_module
 
 from django.db import connection, models
@@ -73,3 +74,70 @@ def delete_audit_rows() -> None:
         cursor.execute("DELETE FROM accounts_securityevent")
         for statement in restore:
             cursor.execute(statement)
+
+
+class _FormReader(HTMLParser):
+    """Reads the fields of one ``<form>`` the way a browser would submit them."""
+
+    def __init__(self, testid: str | None) -> None:
+        super().__init__()
+        self.testid, self.depth, self.values = testid, 0, []
+        self.select: str | None = None
+        self.select_first: str | None = None
+        self.select_chosen = False
+        self.textarea: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if tag == "form":
+            if self.depth or self.testid is None or attrs.get("data-testid") == self.testid:
+                self.depth += 1
+            return
+        if not self.depth:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.values.append((name, attrs.get("value", "on")))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.values.append((name, attrs.get("value", "")))
+        elif tag == "select" and name:
+            self.select, self.select_first, self.select_chosen = name, None, False
+        elif tag == "option" and self.select:
+            value = attrs.get("value", "")
+            if self.select_first is None:
+                self.select_first = value
+            if "selected" in attrs:
+                self.values.append((self.select, value))
+                self.select_chosen = True
+        elif tag == "textarea" and name:
+            self.textarea, self.text = name, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.depth:
+            self.depth -= 1
+        elif tag == "select" and self.select:
+            if not self.select_chosen and self.select_first is not None:
+                self.values.append((self.select, self.select_first))
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.values.append((self.textarea, self.text.removeprefix("\n")))
+            self.textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.text += data
+
+
+def form_values(html: str, testid: str | None = None) -> dict[str, list[str]]:
+    """What a browser posts back from a page's form (the one with ``data-testid=testid``, else every form)
+    when the user changes nothing: ``{name: [values]}``, ready for ``client.post(url, values)``."""
+    reader = _FormReader(testid)
+    reader.feed(html)
+    posted: dict[str, list[str]] = {}
+    for name, value in reader.values:
+        posted.setdefault(name, []).append(value)
+    return posted

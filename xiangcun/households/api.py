@@ -41,8 +41,8 @@ class MemberInputSerializer(serializers.Serializer):
     health = serializers.ChoiceField(choices=choices.Health.choices, default=choices.Health.HEALTHY)
     disability_grade = serializers.ChoiceField(choices=choices.DisabilityGrade.choices, required=False,
                                                allow_null=True, default=None)
-    labour_ability = serializers.ChoiceField(choices=choices.LabourAbility.choices,
-                                             default=choices.LabourAbility.NORMAL)
+    labour_ability = serializers.ChoiceField(choices=choices.LabourAbility.choices, required=False,
+                                             help_text="Left out: by age (under 16 none, else normal).")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     lives_alone = serializers.BooleanField(default=False)
     left_behind = serializers.BooleanField(default=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -53,7 +55,7 @@ class Health(models.TextChoices):
     HEALTHY = "healthy", _("healthy")
     CHRONIC = "chronic", _("long-term chronic illness")
     SERIOUS = "serious", _("serious illness")
-    DISABLED = "disabled", _("disabled")
+    DISABLED = "disabled", pgettext_lazy("health", "disabled")  # not the account status "disabled" (停用)
 
 
 class DisabilityGrade(models.IntegerChoices):
@@ -68,6 +70,16 @@ class LabourAbility(models.TextChoices):
     WEAK = "weak", _("weak labour force")
     LOST = "lost", _("lost labour ability")
     NONE = "none", _("no labour force")
+
+
+WORKING_AGE = 16  # 劳动法 art. 15: nobody younger may be employed
+
+
+def default_labour_ability(birth_date: date, on: date) -> str:
+    """劳动能力 of a person when nobody recorded one: under the working age 无劳动力 (``NONE``, the only choice
+    that fits a child), from 16 on 普通劳动力 until a cadre records a weaker ability."""
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    return LabourAbility.NONE if age < WORKING_AGE else LabourAbility.NORMAL
 
 
 class PersonStatus(models.TextChoices):

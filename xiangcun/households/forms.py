@@ -13,8 +13,6 @@ from xiangcun.households.services.registry import MemberInput
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Grid, Region
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class MemberForm(StyledFormMixin, forms.Form):
     """One person: sex and birth date are read from the ID number, not typed twice."""
@@ -29,7 +27,8 @@ class MemberForm(StyledFormMixin, forms.Form):
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices)
     disability_grade = forms.TypedChoiceField(label=_("Disability grade"), coerce=str, required=False,
                                               choices=[("", "—"), *choices.DisabilityGrade.choices])
-    labour_ability = forms.ChoiceField(label=_("Labour ability"), choices=choices.LabourAbility.choices)
+    labour_ability = forms.ChoiceField(label=_("Labour ability"), required=False, choices=[
+        ("", _("By age (under 16: no labour force)")), *choices.LabourAbility.choices])
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
@@ -90,7 +89,7 @@ class HouseholdEditForm(StyledFormMixin, forms.ModelForm):
 class PersonAddForm(MemberForm):
     kind = forms.ChoiceField(label=_("How the person joins"), choices=[
         (choices.PersonEventKind.MOVED_IN, _("moved in")), (choices.PersonEventKind.BORN, _("born"))])
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Notes"), max_length=200, required=False)
 
 
@@ -115,7 +114,7 @@ class PersonEditForm(StyledFormMixin, forms.ModelForm):
 class LeaveForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=[
         (choices.PersonEventKind.MOVED_OUT, _("moved out")), (choices.PersonEventKind.DIED, _("died"))])
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Where to / why"), max_length=200, required=False)
 
 
@@ -123,7 +122,7 @@ class HeadForm(StyledFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("New head of household"), queryset=Person.objects.none())
     former_relation = forms.ChoiceField(label=_("The former head becomes"),
                                         choices=[c for c in choices.Relation.choices if c[0] != "head"])
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
 
     def __init__(self, *args, household, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -135,7 +134,7 @@ class SplitForm(StyledFormMixin, forms.Form):
                                              queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple)
     new_head = forms.ModelChoiceField(label=_("Head of the new household"), queryset=Person.objects.none())
     address = forms.CharField(label=_("Address of the new household"), max_length=200, required=False)
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, household, **kwargs) -> None:
@@ -149,7 +148,7 @@ class SplitForm(StyledFormMixin, forms.Form):
 class MergeForm(StyledFormMixin, forms.Form):
     target = forms.ModelChoiceField(label=_("Merge into household"), queryset=Household.objects.none(),
                                     to_field_name="number")
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, household, user, **kwargs) -> None:
@@ -164,17 +163,15 @@ class HouseForm(StyledFormMixin, forms.ModelForm):
         model = House
         fields = ["structure", "floors", "floor_area", "year_built", "safety_rating", "rated_on", "latitude",
                   "longitude", "height"]
-        widgets = {"rated_on": DATE}
 
 
 class ParcelForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = LandParcel
         fields = ["land_type", "area_mu", "crop", "contract_number", "contract_start", "contract_end"]
-        widgets = {"contract_start": DATE, "contract_end": DATE}
 
 
 class LivestockForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=choices.Livestock.choices)
     heads = forms.IntegerField(label=_("Heads (0 removes)"), min_value=0)
-    counted_on = forms.DateField(label=_("Counted on"), widget=DATE, required=False, initial=timezone.localdate)
+    counted_on = forms.DateField(label=_("Counted on"), required=False, initial=timezone.localdate)

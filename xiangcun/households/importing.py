@@ -197,7 +197,14 @@ def _split_tags(value: str) -> list[str]:
 
 # --- 户籍成员: households and their members, one row per person ----------------------------------------------
 
-class MembersImporter(excel.Importer):
+class HouseholdRowsMixin:
+    """The households an import wrote to are its result (the job page links to them in the household list)."""
+
+    def written_ids(self, rows: list[Row]) -> list[int]:
+        return sorted({row.data["household_id"] for row in rows if "household_id" in row.data})
+
+
+class MembersImporter(HouseholdRowsMixin, excel.Importer):
     """户籍成员: one row per person; the household's columns on the head's row (or repeated on every row).
 
     A row with 户编号 belongs to that household wherever it stands; a row without one belongs to the
@@ -238,8 +245,8 @@ class MembersImporter(excel.Importer):
                example="健康"),
         Column("disability", "残疾等级", excel.choice(DISABILITY, shown=("一级", "二级", "三级", "四级")),
                note="无残疾不填", example="", width=10),
-        Column("labour", "劳动能力", excel.choice(LABOUR, shown=_first_labels(LABOUR)), note="不填为普通劳动力",
-               example="普通劳动力", width=16),
+        Column("labour", "劳动能力", excel.choice(LABOUR, shown=_first_labels(LABOUR)),
+               note="不填按年龄：未满16岁为无劳动力，其余为普通劳动力", example="普通劳动力", width=16),
         Column("mobile", "本人电话", excel.text(), note="11位手机号，可不填", example="", as_text=True),
     )
     household_fields = ("village", "group", "address", "phone", "tags")
@@ -408,6 +415,9 @@ class MembersImporter(excel.Importer):
             household.pk = ids[household.number]
             household._state.adding = False
         household_of = dict(zip(heads, households, strict=True))
+        for key, members in by_household.items():
+            for row in members:
+                row.data["household_id"] = household_of[key].pk
 
         persons: list[Person] = []
         head_person: dict[int, Person] = {}
@@ -422,7 +432,8 @@ class MembersImporter(excel.Importer):
                                 relation=values["relation"], ethnicity=values["ethnicity"] or choices.Ethnicity.HAN,
                                 education=values["education"] or "", health=health, health_hash=lookup_hash(health),
                                 disability_grade=values["disability"] or "",
-                                labour_ability=values["labour"] or choices.LabourAbility.NORMAL,
+                                labour_ability=values["labour"] or choices.default_labour_ability(
+                                    data["birth_date"], timezone.localdate()),
                                 phone=mobile, phone_hash=lookup_hash(mobile) if mobile else "")
                 persons.append(person)
                 if data.get("head"):
@@ -481,7 +492,7 @@ def _money(minimum: Decimal | None = Decimal("0")):
     return excel.decimal(minimum)
 
 
-class IncomeImporter(excel.Importer):
+class IncomeImporter(HouseholdRowsMixin, excel.Importer):
     """收入: a household's income of one year in the national categories; an existing year is replaced."""
 
     kind = "households.income"
@@ -553,7 +564,7 @@ def _bare(name: str) -> str:
     return name
 
 
-class EmploymentImporter(excel.Importer):
+class EmploymentImporter(HouseholdRowsMixin, excel.Importer):
     """务工: where a registered person works, in what and from when; the person is found by ID number."""
 
     kind = "households.employment"
@@ -595,9 +606,12 @@ class EmploymentImporter(excel.Importer):
         if actor is not None:
             persons = persons.restrict(actor, "households.add_employment")
         found: dict[str, tuple[int, str]] = {}
+        household_of: dict[int, int] = {}
         for chunk in _chunks([row.data["id_hash"] for row in rows if "id_hash" in row.data]):
-            found.update((hash_, (pk, code)) for hash_, pk, code in persons.filter(id_number_hash__in=chunk)
-                         .values_list("id_number_hash", "pk", "household__region__code"))
+            for hash_, pk, code, household_id in persons.filter(id_number_hash__in=chunk).values_list(
+                    "id_number_hash", "pk", "household__region__code", "household_id"):
+                found[hash_] = (pk, code)
+                household_of[pk] = household_id
         existing: set[tuple[int, date]] = set()
         for chunk in _chunks([pk for pk, _code in found.values()]):
             existing.update(Employment.objects.filter(person_id__in=chunk).values_list("person_id", "start_date"))
@@ -610,7 +624,7 @@ class EmploymentImporter(excel.Importer):
                 row.error(column, _("No registered person with this ID number in your area."), "person_unknown")
                 continue
             person_id, code = found[row.data["id_hash"]]
-            row.data["person_id"] = person_id
+            row.data["person_id"], row.data["household_id"] = person_id, household_of[person_id]
             row.data["place"] = self._place(row.values, home.get(code[:6], ""), home.get(code[:2], ""))
             key = (person_id, row.values["start_date"])
             if row.values["start_date"] and key in existing:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.forms import StyledFormMixin
 from xiangcun.households import choices
 from xiangcun.households.models import HouseholdTag, LowIncomeCategory, MonitoringLine, RiskClue
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _monitoring_categories():
@@ -29,7 +23,7 @@ class ClueReportForm(StyledFormMixin, forms.Form):
     signal = forms.ChoiceField(label=_("Risk"), choices=choices.RiskSignal.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     amount = forms.DecimalField(label=_("Amount involved (yuan)"), required=False, min_value=0, decimal_places=2)
-    occurred_on = forms.DateField(label=_("Occurred on"), required=False, widget=DateInput())
+    occurred_on = forms.DateField(label=_("Occurred on"), required=False)
 
 
 DECLARABLE = (choices.RiskSignal.SERIOUS_ILLNESS, choices.RiskSignal.DISASTER, choices.RiskSignal.LARGE_EXPENSE,
@@ -53,7 +47,7 @@ class DeclareForm(StyledFormMixin, forms.Form):
                                   max_length=1000)
     amount = forms.DecimalField(label=_("Money involved (yuan), if any"), required=False, min_value=0,
                                 decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
-    occurred_on = forms.DateField(label=_("When did it happen?"), required=False, widget=DateInput())
+    occurred_on = forms.DateField(label=_("When did it happen?"), required=False)
 
 
 class CaseOpenForm(StyledFormMixin, forms.Form):
@@ -84,7 +78,8 @@ STEP_FIELDS = {
 class StepForm(StyledFormMixin, forms.Form):
     """One step of the workflow: the comment and whatever the step records."""
 
-    consent_signed_on = forms.DateField(label=_("Consent to data checks signed on (承诺授权)"), widget=DateInput())
+    consent_signed_on = forms.DateField(label=_("Consent to data checks signed on (承诺授权)"),
+                                        initial=timezone.localdate)
     comparison = forms.CharField(label=_("Result of the information comparison"),
                                  widget=forms.Textarea(attrs={"rows": 2}))
     deliberation = forms.CharField(label=_("Result of the democratic review"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -127,8 +122,8 @@ class ObjectionResolveForm(StyledFormMixin, forms.Form):
 class MeasureForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=choices.MeasureKind.choices)
     description = forms.CharField(label=_("Description"), max_length=200)
-    start_date = forms.DateField(label=_("Start"), widget=DateInput())
-    end_date = forms.DateField(label=_("End"), required=False, widget=DateInput())
+    start_date = forms.DateField(label=_("Start"), initial=timezone.localdate)
+    end_date = forms.DateField(label=_("End"), required=False)
     responsible_name = forms.CharField(label=_("Responsible cadre"), max_length=50, required=False,
                                        help_text=_("Leave empty if it is you."))
     amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, min_value=0, decimal_places=2)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -109,3 +111,8 @@ class EventKind(models.TextChoices):
     LINK = "link", _("linked to a household")
     LOCATE = "locate", _("location changed")
     CREATE = "create", _("reported")
+
+
+def star_choices(stars: Iterable[int]) -> list[tuple[int, str]]:
+    """Ratings as choices in words ("5 星"), not star characters, which some computers draw as empty boxes."""
+    return [(n, ngettext("%(count)d star", "%(count)d stars", n) % {"count": n}) for n in stars]

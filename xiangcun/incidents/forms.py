@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.forms import StyledFormMixin
+from xiangcun.core.forms import MultipleFilePickerInput, StyledFormMixin
 from xiangcun.incidents import choices
 from xiangcun.incidents.models import Category, DispatchRule
 from xiangcun.regions.choices import Level
@@ -14,15 +14,11 @@ from xiangcun.regions.models import Grid, Region
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class PhotosField(forms.FileField):
     """Several photos in one input (``multiple``; ``capture`` opens the camera on a phone); decoded by the service."""
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        kwargs.setdefault("widget", MultipleFilePickerInput(attrs={"accept": "image/*", "capture": "environment"}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -132,7 +128,7 @@ class ResolveForm(StyledFormMixin, forms.Form):
 
 class RateForm(StyledFormMixin, forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating from the callback"), coerce=int,
-                                    choices=[(n, "★" * n) for n in range(5, 0, -1)])
+                                    choices=lambda: choices.star_choices(range(5, 0, -1)))
     comment = forms.CharField(label=_("What the reporter said"), max_length=500, required=False, widget=TEXTAREA)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.forms import MultipleFilePickerInput
+from xiangcun.incidents.choices import star_choices
 from xiangcun.incidents.models import Category
 from xiangcun.incidents.services import ReportInput
 from xiangcun.regions.choices import Level
@@ -15,14 +17,10 @@ SERVICE_FIELD = {"location": "lat", "grid": "region", "client_key": None, "house
                  "reporter_phone": None}
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class MultiplePhotoField(forms.FileField):
     """Several photos under one name (``<input type=file multiple>``); checked by decoding in the service."""
 
-    widget = MultipleFileInput
+    widget = MultipleFilePickerInput
 
     def clean(self, data, initial=None):
         if isinstance(data, list | tuple):
@@ -39,8 +37,9 @@ def field_for(error) -> str | None:
 class ReportForm(forms.Form):
     """随手拍: photos, the place (phone position or a chosen village), the category and a few words."""
 
-    photos = MultiplePhotoField(label=_("Photos"), required=False,
-                                widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    photos = MultiplePhotoField(label=_("Photos"), required=False, widget=MultipleFilePickerInput(
+        attrs={"accept": "image/*", "capture": "environment", "data-testid": "photos"},
+        button=_("Take or choose photos"), button_class="btn btn-outline-primary btn-lg w-100 py-3"))
     lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
     accuracy = forms.FloatField(required=False, widget=forms.HiddenInput)
@@ -69,8 +68,9 @@ class ReportForm(forms.Form):
 class ResolveForm(forms.Form):
     result = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": _("Describe what was done.")})
-    photos = MultiplePhotoField(label=_("Photos of the result"), required=False,
-                                widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    photos = MultiplePhotoField(label=_("Photos of the result"), required=False, widget=MultipleFilePickerInput(
+        attrs={"accept": "image/*", "capture": "environment", "id": "id_resolve_photos",
+               "data-testid": "resolve-photos"}))
 
 
 class CommentForm(forms.Form):
@@ -87,7 +87,7 @@ class NoteForm(forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("How satisfied are you?"), coerce=int,
-                                    choices=[(n, "★" * n) for n in range(1, 6)], widget=forms.RadioSelect,
+                                    choices=lambda: star_choices(range(1, 6)), widget=forms.RadioSelect,
                                     error_messages={"required": _("Choose from one to five stars.")})
     comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))

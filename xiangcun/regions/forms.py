@@ -5,20 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.forms import StyledFormMixin
+from xiangcun.core.forms import MultipleFilePickerInput, StyledFormMixin
 from xiangcun.regions.choices import FacilityKind, Level
 from xiangcun.regions.models import Region
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class PhotosField(forms.FileField):
     """Several photos in one input; decoded (and refused if need be) by the service."""
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("widget", MultipleFilePickerInput(attrs={"accept": "image/*"}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -56,4 +52,5 @@ class FacilityForm(StyledFormMixin, forms.Form):
 
 
 class FacilityPhotosForm(forms.Form):
-    photos = PhotosField(label=_("Photos"), required=True)
+    photos = PhotosField(label=_("Photos"), required=True,
+                         widget=MultipleFilePickerInput(attrs={"accept": "image/*", "data-testid": "photo-input"}))

@@ -27,6 +27,10 @@ Fixtures (session-wide; whichever module asks first starts them, pytest's exit s
   any address other than the platform are aborted (and listed in ``foreign_requests(page)``), so a test
   never reaches the internet even when the page tries to.
 
+``watch_failures(page)`` collects what a person would notice going wrong (failed requests, answers ≥ 400, script
+errors) and leaves out requests the browser cancelled because the page moved on (``noticed_failure``): assert
+the list empty instead of counting failed requests by hand.
+
 Set ``XIANGCUN_BROWSER_KEEP=1`` to keep the var dir and the server log (the path is printed) after the run.
 
 PYTEST_DONT_REWRITE: test modules import this before ``pytest_plugins`` registers it; it holds no asserts.
@@ -323,6 +327,30 @@ def browser_page(live_platform, chromium):
 def foreign_requests(page: Page) -> list[str]:
     """Requests of this page's context to anything but the platform (aborted by ``browser_page``)."""
     return list(getattr(page, "_xiangcun_foreign", []))
+
+
+# Chromium's word for a request that the browser or the page itself cancelled: the page navigated away before it
+# finished (the favicon of a page left at once), a newer request replaced it (a map layer of a moved map), a
+# script aborted it. Nothing failed that a person would notice, and it depends on timing, so it is no failure.
+# Every other failure (refused, reset, blocked, DNS …) is one.
+CANCELLED = "net::ERR_ABORTED"
+
+
+def noticed_failure(failure: str | None) -> bool:
+    """Whether a failed request (Playwright's ``request.failure``) is a failure a person would notice."""
+    return failure != CANCELLED
+
+
+def watch_failures(page: Page) -> list[str]:
+    """What went wrong on the page from now on, as a person would notice it: failed requests (not those the
+    browser cancelled, see ``noticed_failure``), answers of 400 and above, and script errors. Assert it empty."""
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}")
+            if noticed_failure(request.failure) else None)
+    page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
+            if response.status >= 400 else None)
+    page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
+    return failed
 
 
 # --- small helpers ---------------------------------------------------------------------------------

@@ -12,12 +12,14 @@ import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.notify import Message, notify
 from xiangcun.core.services import (
     require_county_level,
     require_permission,
@@ -112,7 +114,34 @@ def clue_report(*, actor, household: Household, source: str, signal: str, descri
     clue.save()
     if actor is not None:
         verify_saved_in_scope(actor, clue, "add")
+    if clue.source == ClueSource.SELF_DECLARATION:
+        _tell_the_village(clue, exclude=actor)
     return clue
+
+
+def _village_cadres(village_code: str) -> list:
+    """The people who act on clues in this village: role assignments at exactly the village whose role may
+    change clues (村干部; not the county or township above, who see the clue in their lists; not villagers)."""
+    return list(get_user_model().objects.filter(
+        is_active=True,
+        role_assignments__region__code=village_code,
+        role_assignments__role__self_only=False,
+        role_assignments__role__group__permissions__codename="change_riskclue",
+        role_assignments__role__group__permissions__content_type__app_label="households",
+    ).distinct())
+
+
+def _tell_the_village(clue: RiskClue, *, exclude=None) -> None:
+    """A household's own declaration (自主申报) reaches the cadres of its village at once (in-app now, the
+    outside channels after the commit: ``core.notify``)."""
+    household = clue.household
+    recipients = [user for user in _village_cadres(household.region.code) if user.pk != getattr(exclude, "pk", None)]
+    notify(recipients, Message(
+        kind="risk_clue_declared",
+        title=_("Household %(number)s declares a difficulty: %(signal)s") % {
+            "number": household.number, "signal": clue.get_signal_display()},
+        body=clue.description[:140], url=clue.get_absolute_url(),
+        data={"clue": str(clue.uuid), "household": str(household.uuid)}))
 
 
 @transaction.atomic

@@ -50,7 +50,7 @@ class MemberInput:
     health: str = choices.Health.HEALTHY
     disability_grade: str = ""
     health_notes: str = ""
-    labour_ability: str = choices.LabourAbility.NORMAL
+    labour_ability: str = ""  # empty: by age (choices.default_labour_ability)
     phone: str = ""
     lives_alone: bool = False
     left_behind: bool = False
@@ -104,7 +104,9 @@ def _person_from_input(member: MemberInput, *, household: Household, seen: set[s
         birth_date=info.birth_date, relation=member.relation, ethnicity=member.ethnicity,
         education=member.education, health=member.health,
         disability_grade=str(member.disability_grade or "") if member.health == choices.Health.DISABLED else "",
-        health_notes=member.health_notes, labour_ability=member.labour_ability, phone=phone,
+        health_notes=member.health_notes,
+        labour_ability=member.labour_ability or choices.default_labour_ability(info.birth_date, timezone.localdate()),
+        phone=phone,
         lives_alone=member.lives_alone, left_behind=member.left_behind,
     )
     person.full_clean(exclude=["household", "id_number_hash"])

@@ -361,3 +361,37 @@ def test_a_long_file_runs_in_the_background_and_its_page_polls_the_progress(
     assert job.status == ImportJob.Status.DONE and job.processed == job.total == 3 and job.created_count == 1
     done = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every' not in done
+
+
+def test_a_child_imported_without_a_labour_ability_is_not_counted_as_labour_force(personas):
+    rows = family("卓玛")
+    rows[1]["身份证号"] = make_id_number(date(date.today().year - 3, 1, 1), "F")
+    assert run_members(personas["village_clerk_a"], rows).errors == []
+    assert Person.objects.get(relation=choices.Relation.CHILD).labour_ability == choices.LabourAbility.NONE
+    assert Person.objects.get(relation=choices.Relation.HEAD).labour_ability == choices.LabourAbility.NORMAL
+
+
+def test_the_result_of_an_import_links_to_exactly_the_households_it_wrote(personas, tree, client_as):
+    before = make_household(tree[VILLAGE_A], head_name="早已登记")
+    client = client_as("village_clerk_a")
+    response = upload(client, family("卓玛") + family("扎西"))
+    page = client.get(response["Location"]).content.decode()
+    job = ImportJob.objects.get()
+    link = f'{reverse("households:household-list")}?import={job.uuid}'
+    assert f'href="{link}"' in page and 'data-testid="imported-households"' in page
+    listed = client.get(link)
+    imported = set(Household.objects.exclude(pk=before.pk))
+    assert len(imported) == 2 and set(listed.context["object_list"]) == imported
+    assert before.number not in listed.content.decode() and 'data-testid="import-filter"' in listed.content.decode()
+    # the same list for another clerk's eyes: not their import, nothing shown
+    assert list(client_as("village_clerk_b").get(link).context["object_list"]) == []
+
+
+def test_an_income_import_links_to_the_households_it_recorded_income_for(personas, tree, client_as):
+    chosen, other = make_household(tree[VILLAGE_A]), make_household(tree[VILLAGE_A])
+    client = client_as("village_clerk_a")
+    upload(client, [{"户编号": chosen.number, "年度": 2025, "工资性收入": 1000}], kind="income")
+    job = ImportJob.objects.get()
+    assert job.written_ids == [chosen.pk] and other.pk not in job.written_ids
+    listed = client.get(reverse("households:household-list"), {"import": str(job.uuid)})
+    assert list(listed.context["object_list"]) == [chosen]

@@ -201,3 +201,23 @@ def test_a_village_clerk_cannot_change_the_county_configuration_through_the_api(
     ok = client_as("county_admin").patch(reverse("monitoringline-detail", args=[line.pk]), {"amount": "7900"},
                                          content_type="application/json")
     assert ok.status_code == 200 and ok.json()["amount"] == "7900.00"
+
+
+def test_a_villagers_declaration_is_told_to_the_cadres_of_their_village_only(tree, client_as, personas,
+                                                                            django_capture_on_commit_callbacks):
+    from xiangcun.core.models import Notification
+
+    household = make_household(tree[VILLAGE_A])
+    make_person(household, name="卓玛", account=personas["villager_a"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client_as("villager_a").post(reverse("households_mobile:declare"), {
+            "signal": RiskSignal.SERIOUS_ILLNESS, "description": "丈夫住院"})
+    clue = RiskClue.objects.get(household=household)
+    told = Notification.objects.filter(kind="risk_clue_declared")
+    assert set(told.values_list("recipient__username", flat=True)) >= {"village_clerk_a"}
+    assert not told.filter(recipient__username__in=["village_clerk_b", "villager_a"]).exists()
+    assert not told.filter(recipient__username="county_admin").exists()  # the village acts on it first
+    note = told.get(recipient__username="village_clerk_a")
+    assert household.number in note.title and note.url == clue.get_absolute_url()
+    assert note.data == {"clue": str(clue.uuid), "household": str(household.uuid)}
+    assert callbacks  # the outside channels go after the commit

@@ -17,7 +17,7 @@ from django.views.generic import FormView
 
 from xiangcun.core import excel
 from xiangcun.core.errors import ServiceError
-from xiangcun.core.forms import StyledFormMixin
+from xiangcun.core.forms import FilePickerInput, StyledFormMixin
 from xiangcun.core.models import ImportJob
 from xiangcun.households import exporting, importing
 from xiangcun.households.services import importing as services
@@ -29,7 +29,7 @@ class ImportForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Sheet"),
                              choices=[(key, importer.title) for key, importer in importing.IMPORTERS.items()])
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+                           widget=FilePickerInput(attrs={"accept": ".xlsx"}))
     mode = forms.ChoiceField(label=gettext_lazy("If some rows have errors"), choices=ImportJob.Mode.choices,
                              initial=ImportJob.Mode.ALL_OR_NOTHING, widget=forms.RadioSelect)
 

@@ -6,6 +6,8 @@ the cleaned data to a service and shows the service's refusal on the form.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from xiangcun.core.errors import ServiceError
+from xiangcun.core.models import ImportJob
 from xiangcun.core.views import ScopedDetailView, ScopedListView
 from xiangcun.households import choices, forms, selectors
 from xiangcun.households.filtersets import HouseholdFilterSet, PersonFilterSet
@@ -38,16 +41,33 @@ def apply_errors(form, error: ValidationError | ServiceError) -> None:
 
 
 class HouseholdListView(ScopedListView):
-    """户 list: filters (tags, village, risk, labour ability, age) and search by name, number, phone, exact ID."""
+    """户 list: filters (tags, village, risk, labour ability, age) and search by name, number, phone, exact ID.
+
+    ``?import=<job uuid>``: only the households that Excel import wrote to (its result page links here); a job
+    that is not the user's own shows nothing.
+    """
 
     model = Household
     filterset_class = HouseholdFilterSet
     template_name = "households/household_list.html"
 
     def get_queryset(self):
-        return (super().get_queryset().select_related("region", "risk")
-                .prefetch_related(Prefetch("tags", queryset=HouseholdTag.objects.order_by("order")))
-                .order_by("number"))
+        queryset = (super().get_queryset().select_related("region", "risk")
+                    .prefetch_related(Prefetch("tags", queryset=HouseholdTag.objects.order_by("order")))
+                    .order_by("number"))
+        self.import_job = None
+        if "import" in self.request.GET:
+            try:
+                job_uuid = uuid.UUID(self.request.GET["import"])
+            except ValueError:
+                job_uuid = None
+            self.import_job = (ImportJob.objects.visible_to(self.request.user)
+                               .filter(kind__startswith="households.", uuid=job_uuid).first())
+            queryset = queryset.filter(pk__in=self.import_job.written_ids) if self.import_job else queryset.none()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(import_job=self.import_job, **kwargs)
 
 
 class HouseholdDetailView(ScopedDetailView):

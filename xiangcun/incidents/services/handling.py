@@ -328,7 +328,8 @@ def incident_rate(*, actor, incident: Incident, rating: int, comment: str = "", 
                    "rated_by_callback": callback, "low_rating": low}, data={"rating": rating})
     if low:
         notify_dispatchers(incident, kind="incident_low_rating",
-                           title=_("Low rating (%(rating)d★) for %(code)s") % {"rating": rating, "code": incident.code},
+                           title=_("Low rating (%(rating)d of 5 stars) for %(code)s") % {"rating": rating,
+                                                                                         "code": incident.code},
                            body=comment)
     return incident
 

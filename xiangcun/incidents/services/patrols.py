@@ -110,18 +110,32 @@ def patrol_add_points(*, actor, patrol: Patrol, points: Iterable) -> Patrol:
 
 
 @transaction.atomic
-def patrol_end(*, actor, patrol: Patrol, note: str = "") -> Patrol:
-    """End the actor's patrol; the distance is measured from the track."""
+def patrol_end(*, actor, patrol: Patrol, note: str = "", points: Iterable = ()) -> Patrol:
+    """End the actor's patrol; the distance is measured from the whole track.
+
+    ``points`` are the last positions the phone had not sent yet: they come with the end, in the same request and
+    transaction, so a patrol ended on a weak network keeps its track instead of ending at 0 km.
+    """
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ServiceError(_("The note is longer than %(count)d characters.") % {"count": MAX_NOTE},
                            code="invalid", field="note")
+    points = list(points)
+    if points:
+        patrol_add_points(actor=actor, patrol=patrol, points=points)
     current = _own_patrol(actor, patrol)
     now = timezone.now()
     distance = track_distance(current.track)
     Patrol.objects.filter(pk=current.pk).update(ended_at=now, note=note, distance_m=distance, updated_at=now)
-    patrol.ended_at, patrol.note, patrol.distance_m = now, note, distance
+    patrol.track, patrol.ended_at, patrol.note, patrol.distance_m = current.track, now, note, distance
     return patrol
+
+
+def distance_text(metres: int) -> str:
+    """A patrol's distance as people read it: metres below one kilometre (48 米), else kilometres (1.2 公里)."""
+    if metres < 1000:
+        return _("%(metres)d m") % {"metres": metres}
+    return _("%(km).1f km") % {"km": metres / 1000}
 
 
 def patrol_report_finding(*, actor, patrol: Patrol, data: ReportInput) -> ReportResult:

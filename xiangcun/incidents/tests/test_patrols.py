@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.incidents import services
@@ -136,3 +137,40 @@ def test_another_workers_patrol_is_not_found(client_as, personas, grid_a):
                       ).status_code == 404
     patrol.refresh_from_db()
     assert patrol.ended_at is None
+
+
+def test_the_points_sent_with_the_end_count_in_the_distance(personas, grid_a):
+    """The last positions come with the end: a patrol ended on a weak network is as long as its track."""
+    worker = personas["grid_worker_a"]
+    patrol = patrols.patrol_start(actor=worker, grid=grid_a)
+    patrols.patrol_add_points(actor=worker, patrol=patrol, points=TRACK[:1])
+    patrols.patrol_end(actor=worker, patrol=patrol, points=TRACK[1:3])
+    patrol.refresh_from_db()
+    assert len(patrol.track) == 3 and patrol.distance_m == patrols.track_distance(TRACK[:3])
+    assert 220 <= patrol.distance_m <= 225  # two legs of 0.001° of latitude, 111.2 m each
+
+
+def test_ending_on_the_page_with_the_last_points_reports_the_tracks_length(client_as, personas, grid_a):
+    client = client_as("grid_worker_a")
+    patrol = patrols.patrol_start(actor=personas["grid_worker_a"], grid=grid_a)
+    ended = client.post(f"/m/incidents/patrols/{patrol.pk}/end/", {"note": "", "points": json.dumps(TRACK[:3])},
+                        follow=True)
+    assert "巡查结束：222 米。" in ended.content.decode()
+    patrol.refresh_from_db()
+    assert patrol.ended_at is not None and patrol.distance_m == 222
+
+
+def test_the_pages_script_gets_the_end_as_json_and_the_message_waits_for_the_next_page(client_as, personas, grid_a):
+    client = client_as("grid_worker_a")
+    patrol = patrols.patrol_start(actor=personas["grid_worker_a"], grid=grid_a)
+    answer = client.post(f"/m/incidents/patrols/{patrol.pk}/end/", {"points": json.dumps(TRACK[:3])},
+                         HTTP_ACCEPT="application/json")
+    assert answer.json() == {"distance_m": 222, "url": "/m/incidents/patrols/"}
+    assert "222 米" in client.get("/m/incidents/patrols/").content.decode()
+    again = client.post(f"/m/incidents/patrols/{patrol.pk}/end/", {"points": "[]"}, HTTP_ACCEPT="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "patrol_ended"
+
+
+def test_a_short_patrol_is_told_in_metres_and_a_long_one_in_kilometres():
+    with translation.override("zh-hans"):
+        assert patrols.distance_text(48) == "48 米" and patrols.distance_text(1250) == "1.2 公里"

@@ -514,12 +514,28 @@ class PatrolEndView(OwnPatrolMixin, View):
         form = PatrolEndForm(request.POST)
         form.is_valid()
         try:
-            patrol_services.patrol_end(actor=request.user, patrol=patrol, note=form.cleaned_data.get("note", ""))
+            points = json.loads(request.POST.get("points") or "[]")
+            if not isinstance(points, list):
+                raise ValueError
+        except ValueError:
+            return self.refused(request, patrol, ServiceError(_("The track is not valid JSON."), code="invalid"))
+        try:
+            patrol_services.patrol_end(actor=request.user, patrol=patrol, note=form.cleaned_data.get("note", ""),
+                                       points=points)
         except ServiceError as error:
-            messages.error(request, error.message)
-            return redirect("incidents_mobile:patrol", pk=patrol.pk)
-        messages.success(request, _("Patrol ended: %(km).1f km.") % {"km": patrol.distance_m / 1000})
+            return self.refused(request, patrol, error)
+        messages.success(request, _("Patrol ended: %(distance)s.") % {
+            "distance": patrol_services.distance_text(patrol.distance_m)})
+        if wants_json(request):  # the page's script: it clears the points it sent, then opens the list
+            return JsonResponse({"distance_m": patrol.distance_m, "url": reverse("incidents_mobile:patrols")})
         return redirect("incidents_mobile:patrols")
+
+    @staticmethod
+    def refused(request, patrol, error: ServiceError):
+        if wants_json(request):
+            return error_json(error)
+        messages.error(request, error.message)
+        return redirect("incidents_mobile:patrol", pk=patrol.pk)
 
 
 class PatrolListView(LoginRequiredMixin, View):

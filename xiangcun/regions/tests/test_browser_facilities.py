@@ -17,7 +17,15 @@ from __future__ import annotations
 import re
 import uuid
 
-from xiangcun.core.tests.browser import BROWSER_MARKS, drawn_share, foreign_requests, login, path_of, screenshot
+from xiangcun.core.tests.browser import (
+    BROWSER_MARKS,
+    drawn_share,
+    foreign_requests,
+    login,
+    path_of,
+    screenshot,
+    watch_failures,
+)
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
 pytestmark = BROWSER_MARKS
@@ -45,16 +53,6 @@ VILLAGE_SHAPE = """async (code) => {
 }"""
 PIXEL_OF = ("([id, lng, lat]) => { const p = document.getElementById(id).pointPicker.map.project([lng, lat]);"
             " return [p.x, p.y]; }")
-
-
-def watch_failures(page) -> list[str]:
-    """Failed requests, answers ≥ 400 and script errors of the page, collected from now on."""
-    failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
-    page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
-            if response.status >= 400 else None)
-    page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
-    return failed
 
 
 def click_on_picker(page, lng: float, lat: float) -> None:

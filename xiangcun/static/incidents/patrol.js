@@ -1,11 +1,16 @@
 // A patrol in progress: the phone's positions are collected while the page is open and sent in batches;
-// points that could not be sent wait in localStorage and go with the next batch (and before the patrol ends).
+// points that could not be sent wait in localStorage and go with the next batch. The end sends the points not
+// sent yet with it (one request), and they leave the phone only once the server has ended the patrol: a weak
+// network at the end no longer loses the track (the patrol then said 0.0 km).
 const form = document.getElementById("patrol-end-form");
+const status = document.getElementById("patrol-status");
 const key = `xiangcun-patrol-${form.dataset.patrol}`;
 const csrf = form.elements.csrfmiddlewaretoken.value;
 const MIN_STEP_M = 5;
 let pending = JSON.parse(localStorage.getItem(key) || "[]");
 let last = null;
+let sending = null; // the batch on its way, if any: the end waits for it, so no point is sent twice
+let ending = false;
 
 function metres(a, b) {
   const rad = Math.PI / 180, dLat = (b[1] - a[1]) * rad, dLng = (b[0] - a[0]) * rad;
@@ -13,8 +18,17 @@ function metres(a, b) {
   return 2 * 6371000 * Math.asin(Math.sqrt(h));
 }
 
-async function flush() {
-  if (!pending.length || !navigator.onLine) return;
+function say(text) {
+  if (status) { status.textContent = text; status.classList.add("text-danger"); }
+}
+
+function flush() {
+  if (sending || ending || !pending.length || !navigator.onLine) return sending;
+  sending = sendBatch().finally(() => { sending = null; });
+  return sending;
+}
+
+async function sendBatch() {
   const batch = pending.slice(0, 500);
   try {
     const response = await fetch(form.dataset.pointsUrl, { method: "POST", credentials: "same-origin",
@@ -36,14 +50,28 @@ if (navigator.geolocation) {
     last = point;
     pending.push(point);
     localStorage.setItem(key, JSON.stringify(pending));
-  }, () => {}, { enableHighAccuracy: true, maximumAge: 10000 });
+  }, () => say(form.dataset.msgNoPosition), { enableHighAccuracy: true, maximumAge: 10000 });
+} else {
+  say(form.dataset.msgNoPosition);
 }
 setInterval(flush, 30000);
 window.addEventListener("online", flush);
 form.addEventListener("submit", async (event) => {
-  if (!pending.length) { localStorage.removeItem(key); return; }
   event.preventDefault();
-  await flush();
-  localStorage.removeItem(key);
-  form.submit();
+  ending = true;
+  await sending;
+  const sent = pending.length;
+  form.elements.points.value = JSON.stringify(pending);
+  try {
+    const response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { Accept: "application/json" } });
+    const answer = await response.json();
+    if (!response.ok) { ending = false; say(answer.error); return; } // refused: the points stay on the phone
+    pending = pending.slice(sent);
+    if (pending.length) localStorage.setItem(key, JSON.stringify(pending)); else localStorage.removeItem(key);
+    location.assign(answer.url);
+  } catch (error) {
+    ending = false;
+    say(form.dataset.msgOffline);
+  }
 });
