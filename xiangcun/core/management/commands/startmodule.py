@@ -74,11 +74,9 @@ class Command(TemplateCommand):
         }
         target.mkdir()
         try:
+            # Django replaces "app_name" in paths: templates/app_name/ and tests/test_app_name.py take the name.
             super().handle("app", name, str(target), template=str(SCAFFOLD), extensions=["py"], files=[],
                            verbosity=options.get("verbosity", 1), **context)
-            # Django names files after the template; the tests file takes the module's name.
-            generic = target / "tests" / "test_app_name.py"
-            generic.rename(target / "tests" / f"test_{name}.py")
         except BaseException:
             import shutil
 
