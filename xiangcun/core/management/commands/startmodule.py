@@ -89,6 +89,9 @@ class Command(TemplateCommand):
         if not options.get("no_migration"):
             subprocess.run([sys.executable, str(PACKAGE.parent / "manage.py"), "makemigrations", name], check=True,
                            cwd=PACKAGE.parent)
+        # Imports sort differently for each name (ruff is a dev dependency; without it the order is only cosmetic).
+        subprocess.run([sys.executable, "-m", "ruff", "check", "--fix", "--quiet", "--select", "I", str(target)],
+                       check=False, cwd=PACKAGE.parent, capture_output=True)
         slug = context["url_slug"]
         self.stdout.write(f"Module {name} is made in {target.relative_to(PACKAGE.parent)}: model {model}, pages "
                           f"/{slug}/, API /api/v1/{slug}/. Next: `manage.py migrate`, then docs/adding-a-module.md.")
