@@ -22,19 +22,20 @@ from xiangcun.dashboard.services import snapshots_refresh
 TOWNSHIP_A = VILLAGE_A[:9]
 COUNTY = VILLAGE_A[:6]
 SEEN_BY_CADRES = "incidents.view_incident"
-MEMBERS = {VILLAGE_A: 2, VILLAGE_A2: 2, VILLAGE_B: 6}  # party members per village, one of each in the old branch
+MEMBERS = {VILLAGE_A: 2, VILLAGE_A2: 2, VILLAGE_B: 6}  # tparty members per village, one of each in the old branch
 
 
 @pytest.fixture(autouse=True)
 def _own_registry(monkeypatch):
     """Each test registers its module on a copy of the registry; the apps' declarations stay as they are."""
+    figures.counters()  # the apps' figures.py are imported first, so they are in the copy
     monkeypatch.setattr(figures, "_REGISTRY", {kind: dict(items) for kind, items in figures._REGISTRY.items()})
     cache.clear()
     yield
     cache.clear()
 
 
-def party_members(village_ids: list[int], as_of) -> dict[int, dict]:
+def tparty_members(village_ids: list[int], as_of) -> dict[int, dict]:
     from xiangcun.regions.models import Region
 
     codes = dict(Region.objects.filter(pk__in=village_ids).values_list("pk", "code"))
@@ -42,22 +43,22 @@ def party_members(village_ids: list[int], as_of) -> dict[int, dict]:
             for pk, code in codes.items()}
 
 
-def party(area) -> dict:
-    counted = area.counted("party")
+def tparty(area) -> dict:
+    counted = area.counted("tparty")
     return {"members": Cell(counted.get("members", 0)),
             "by_branch": [{"key": key, "label": key, "count": Cell(counted.get("by_branch", {}).get(key, 0), "branch")}
                           for key in ("old", "young")],
             "meetings": 9}  # events: shown as they are
 
 
-def register_party(permission: str = SEEN_BY_CADRES) -> None:
+def register_tparty(permission: str = SEEN_BY_CADRES) -> None:
     figures.register(
-        Counter("party", party_members),
-        Block("party", party, permission, order=90),
-        Panel("party", "党建之窗", permission, place="right", order=5, height=200,
-              tiles=(Tile("party.members", "党员", testid="figure-party-members"), Tile("party.meetings", "三会一课")),
-              charts=(Chart("party_branches", "bars", "party.by_branch", "党员"),)),
-        KeyFigure("party_members", "party.members", "党员", permission, order=60),
+        Counter("tparty", tparty_members),
+        Block("tparty", tparty, permission, order=90),
+        Panel("tparty", "党建之窗", permission, place="right", order=5, height=200,
+              tiles=(Tile("tparty.members", "党员", testid="figure-tparty-members"), Tile("tparty.meetings", "三会一课")),
+              charts=(Chart("tparty_branches", "bars", "tparty.by_branch", "党员"),)),
+        KeyFigure("tparty_members", "tparty.members", "党员", permission, order=60),
     )
 
 
@@ -69,55 +70,55 @@ def embedded(response, element_id: str):
 
 
 def test_a_module_s_panel_reaches_the_overview_api_and_the_screen(client_as, tree):
-    register_party()
+    register_tparty()
     client = client_as("county_admin")
     body = client.get(reverse("dashboard:overview-api", args=[COUNTY])).json()
-    assert body["party"] == {"members": 10, "by_branch": [{"key": "old", "label": "old", "count": None},
+    assert body["tparty"] == {"members": 10, "by_branch": [{"key": "old", "label": "old", "count": None},
                                                          {"key": "young", "label": "young", "count": None}],
                              "meetings": 9}
     assert body["population"]["households"] == 0  # the apps' own blocks are still there
 
     response = client.get(f"/screen/{COUNTY}/")
     content = response.content.decode()
-    assert 'data-testid="panel-party"' in content and "党建之窗" in content
-    assert 'data-testid="figure-party-members">10<' in content  # a tile, drawn by the server
-    assert 'data-testid="figure-party-members"' in content and 'data-figure="party.members"' in content
-    assert 'data-chart="party_branches" data-kind="bars"' in content
+    assert 'data-testid="panel-tparty"' in content and "党建之窗" in content
+    assert 'data-testid="figure-tparty-members">10<' in content  # a tile, drawn by the server
+    assert 'data-testid="figure-tparty-members"' in content and 'data-figure="tparty.members"' in content
+    assert 'data-chart="tparty_branches" data-kind="bars"' in content
     charts = {spec["key"]: spec for spec in embedded(response, "screen-charts")}
-    assert charts["party_branches"] == {"key": "party_branches", "kind": "bars", "figure": "party.by_branch",
-                                        "label": "党员", "options": {}, "testid": "chart-party-branches"}
+    assert charts["tparty_branches"] == {"key": "tparty_branches", "kind": "bars", "figure": "tparty.by_branch",
+                                        "label": "党员", "options": {}, "testid": "chart-tparty-branches"}
     assert {"tags", "pyramid", "on_time", "categories"} <= set(charts)  # the apps' panels are there as before
     # The right column puts it first (order 5): above the incidents panel.
-    assert content.index('data-testid="panel-party"') < content.index('data-testid="panel-incidents"')
+    assert content.index('data-testid="panel-tparty"') < content.index('data-testid="panel-incidents"')
 
 
 def test_the_dashboard_adds_up_then_suppresses_a_module_s_counts(tree):
-    register_party()
-    assert region_overview(tree[VILLAGE_A])["party"]["members"] is None  # 2
-    assert region_overview(tree[TOWNSHIP_A])["party"]["members"] is None  # 2 + 2
-    county = region_overview(tree[COUNTY])["party"]
+    register_tparty()
+    assert region_overview(tree[VILLAGE_A])["tparty"]["members"] is None  # 2
+    assert region_overview(tree[TOWNSHIP_A])["tparty"]["members"] is None  # 2 + 2
+    county = region_overview(tree[COUNTY])["tparty"]
     assert county["members"] == 10  # 2 + 2 + 6
-    assert region_overview(tree[VILLAGE_B])["party"]["members"] == 6
+    assert region_overview(tree[VILLAGE_B])["tparty"]["members"] == 6
     # old 3, young 7: the branches add up to the members shown, so hiding only the 3 would give it away (10 - 7).
     assert [row["count"] for row in county["by_branch"]] == [None, None]
 
 
 def test_a_block_and_its_panel_are_left_out_for_a_reader_without_its_permission(client_as, tree):
-    register_party(permission="party.view_member")  # nobody holds it in the test roles
+    register_tparty(permission="tparty.view_member")  # nobody holds it in the test roles
     client = client_as("county_admin")
     body = client.get(reverse("dashboard:overview-api", args=[COUNTY])).json()
-    assert "party" not in body and "population" in body
+    assert "tparty" not in body and "population" in body
     content = client.get(f"/screen/{COUNTY}/").content.decode()
-    assert 'data-testid="panel-party"' not in content and "party.members" not in content
+    assert 'data-testid="panel-tparty"' not in content and "tparty.members" not in content
     assert 'data-testid="panel-population"' in content
 
 
 def test_a_snapshot_without_a_new_module_s_counters_is_recomputed_on_read(tree):
     snapshots_refresh()
-    assert "party" not in RegionSnapshot.objects.get(region=tree[VILLAGE_A]).data
-    register_party()
-    assert region_overview(tree[COUNTY])["party"]["members"] == 10  # not 0 until the periodic refresh
-    assert RegionSnapshot.objects.get(region=tree[VILLAGE_A]).data["party"]["members"] == 2
+    assert "tparty" not in RegionSnapshot.objects.get(region=tree[VILLAGE_A]).data
+    register_tparty()
+    assert region_overview(tree[COUNTY])["tparty"]["members"] == 10  # not 0 until the periodic refresh
+    assert RegionSnapshot.objects.get(region=tree[VILLAGE_A]).data["tparty"]["members"] == 2
 
 
 def test_the_dashboard_resolves_means_and_names():
@@ -127,12 +128,12 @@ def test_the_dashboard_resolves_means_and_names():
 
 
 def test_a_declaration_is_checked_when_registered():
-    register_party()
+    register_tparty()
     with pytest.raises(ValueError, match="registered twice"):
-        figures.register(Block("party", party, SEEN_BY_CADRES))
+        figures.register(Block("tparty", tparty, SEEN_BY_CADRES))
     with pytest.raises(ValueError, match="dashboard's own"):
-        figures.register(Block("region", party, SEEN_BY_CADRES))
+        figures.register(Block("region", tparty, SEEN_BY_CADRES))
     with pytest.raises(ValueError, match="unknown kind"):
-        Chart("x", "radar", "party.members")
+        Chart("x", "radar", "tparty.members")
     with pytest.raises(ValueError, match="unknown place"):
         Panel("x", "x", SEEN_BY_CADRES, place="top")
