@@ -148,6 +148,8 @@ NOT_A_RECORD = {
     "households:import-template": "the argument names a blank Excel template, not a record",
     "core:notification-open": "a person's own notification, found by recipient = the person (test_notifications)",
     "dashboard:feature": "a map feature of a layer; each layer's summary restricts its own rows (test_layers)",
+    "dashboard:layer": "a map layer's key; each layer restricts its own rows (dashboard/tests/test_layers.py)",
+    "open311:media": "public Open311 media, named by its request's opaque token (incidents/tests/test_open311.py)",
 }
 
 
