@@ -33,7 +33,9 @@ from itertools import pairwise
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from xiangcun.households import choices
-from xiangcun.households.models import Household, IncomeRecord, MonitoringCase, MonitoringLine, Person
+from xiangcun.households.models import Household, Person
+from xiangcun.livelihoods.models import IncomeRecord
+from xiangcun.monitoring.models import MonitoringCase, MonitoringLine
 
 # Age bands of the pyramid: 0-9, 10-19 … 70-79, 80+.
 AGE_BAND_YEARS = 10

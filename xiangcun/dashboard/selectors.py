@@ -29,10 +29,11 @@ from xiangcun.dashboard.privacy import SUPPRESSED_BELOW, suppress, suppress_part
 from xiangcun.dashboard.services import overview_cache_key, snapshots_refresh
 from xiangcun.households import choices as household_choices
 from xiangcun.households.models import HouseholdTag
-from xiangcun.households.workflow import OPEN_STATES as OPEN_CASE_STATES
 from xiangcun.incidents import choices as incident_choices
 from xiangcun.incidents.models import Category, Incident, Patrol
 from xiangcun.incidents.selectors import CLOSED_STATES
+from xiangcun.monitoring import choices as monitoring_choices
+from xiangcun.monitoring.workflow import OPEN_STATES as OPEN_CASE_STATES
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Grid, Region
 
@@ -193,11 +194,11 @@ def _income(totals: dict, region: Region, lines: dict) -> dict:
 
 def _monitoring(totals: dict) -> dict:
     cases = totals["cases"]
-    open_states = [(state, label) for state, label in household_choices.CaseState.choices if state in OPEN_CASE_STATES]
+    open_states = [(state, label) for state, label in monitoring_choices.CaseState.choices if state in OPEN_CASE_STATES]
     shown = {row["key"]: row for row in [*_counted(open_states, cases, partition=True),  # add up to open_cases
-                                         *_counted([(s, lb) for s, lb in household_choices.CaseState.choices
+                                         *_counted([(s, lb) for s, lb in monitoring_choices.CaseState.choices
                                                     if s not in OPEN_CASE_STATES], cases)]}
-    return {"by_state": [shown[state] for state, _label in household_choices.CaseState.choices],
+    return {"by_state": [shown[state] for state, _label in monitoring_choices.CaseState.choices],
             "open_cases": suppress(sum(cases.get(state, 0) for state in OPEN_CASE_STATES))}
 
 

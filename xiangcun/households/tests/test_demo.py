@@ -14,17 +14,22 @@ from xiangcun.core.validators import parse_id_card
 from xiangcun.households import choices
 from xiangcun.households.demo import SURVEY_DATE, seed_households
 from xiangcun.households.models import (
-    Employment,
     House,
     Household,
+    LandParcel,
+    Person,
+    PersonEvent,
+)
+from xiangcun.livelihoods import choices as livelihood_choices
+from xiangcun.livelihoods.models import (
+    Employment,
     IncomeRecord,
     IncomeRule,
-    LandParcel,
+)
+from xiangcun.monitoring.models import (
     LowIncomeRegistration,
     MonitoringCase,
     MonitoringLine,
-    Person,
-    PersonEvent,
 )
 
 COUNT = 200
@@ -167,9 +172,9 @@ def test_work_places_agree_with_the_destinations(seeded):
     jobs = Employment.objects.all()
     assert jobs.count() > COUNT // 3
     for job in jobs:
-        if job.place == choices.WorkPlace.IN_COUNTY:
+        if job.place == livelihood_choices.WorkPlace.IN_COUNTY:
             assert job.destination_code == "623023"
-        elif job.place == choices.WorkPlace.IN_PROVINCE:
+        elif job.place == livelihood_choices.WorkPlace.IN_PROVINCE:
             assert job.destination_province == "甘肃省" and job.destination_code != "623023"
         else:
             assert job.destination_province != "甘肃省"
