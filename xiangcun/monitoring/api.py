@@ -1,13 +1,15 @@
 """REST API of the 低收入人口 register and the 防返贫 monitoring.
 
-/api/v1/risk-flags/, risk-clues/, monitoring-cases/ (+ ``POST …/{uuid}/transition/`` and ``…/eliminate/``),
+/api/v1/risk-flags/, risk-clues/, monitoring-cases/ (+ one ``POST …/{uuid}/{step}/`` per step of the workflow,
+``…/eliminate/``, and the older ``…/transition/`` kept as an alias: docs/workflows.md, "One API shape"),
 case-events/, notice-objections/ (+ ``…/{id}/resolve/``), assistance-measures/, low-income-registrations/
 (+ ``…/{id}/end/``); county configuration: monitoring-lines/, low-income-categories/.
-Reads go through ``restrict()``; writes call ``services.monitoring``, which checks each step's own permission.
+Reads go through ``restrict()``; writes call ``monitoring.services``, which checks each step's own permission.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -15,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xiangcun.core.api import ConfigViewSet, ScopedReadOnlyViewSet, ScopedSlugRelatedField, ScopedViewSet, router
+from xiangcun.core.scoping import permission_name
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.households.models import (
     Household,
@@ -116,8 +119,59 @@ class MonitoringCaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, case: MonitoringCase) -> list[str]:
-        """The steps the caller may take now (POST them to ``…/transition/``)."""
+        """The steps the caller may take now (POST each to ``…/{uuid}/{step}/``)."""
         return allowed_actions(workflow.table_for(case.kind), case.state, self.context.get("actor"), case)
+
+
+class StepSerializer(serializers.Serializer):
+    """The body of a step that records only a comment."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class ConsentStepSerializer(StepSerializer):
+    consent_signed_on = serializers.DateField(help_text="the day the household signed its consent to the data "
+                                                        "checks (承诺授权); not in the future")
+
+
+class ComparisonStepSerializer(StepSerializer):
+    comparison = serializers.CharField(allow_blank=True, help_text="the result of the information comparison")
+
+
+class DeliberationStepSerializer(StepSerializer):
+    deliberation = serializers.CharField(allow_blank=True, help_text="the result of the village's democratic review")
+    notice_days = serializers.IntegerField(required=False, min_value=1, max_value=30,
+                                           help_text="days of the public notice (default: the monitoring line's)")
+    category = serializers.CharField(required=False, allow_blank=True, help_text="code of a monitoring category")
+
+
+class RejectStepSerializer(StepSerializer):
+    reason = serializers.CharField(allow_blank=True, help_text="why the household is not included (or why the "
+                                                               "elimination is refused), told to the household")
+
+
+class SendBackStepSerializer(StepSerializer):
+    comment = serializers.CharField(allow_blank=True, max_length=4000, help_text="what is to be verified again")
+
+
+class ApprovalStepSerializer(StepSerializer):
+    category = serializers.CharField(required=False, allow_blank=True, help_text=(
+        "code of a monitoring category (unstable, edge, sudden …); the county decision needs one on an inclusion "
+        "case that has none"))
+
+
+# The body of each manual step of workflow.py; a step added there needs its body here (checked at import).
+STEP_BODIES: dict[str, type[StepSerializer]] = {
+    "start_verification": StepSerializer,
+    "record_consent_and_verify": ConsentStepSerializer,
+    "record_comparison": ComparisonStepSerializer,
+    "record_deliberation": DeliberationStepSerializer,
+    "end_notice": StepSerializer,
+    "township_approve": ApprovalStepSerializer,
+    "county_approve": ApprovalStepSerializer,
+    "send_back": SendBackStepSerializer,
+    "reject": RejectStepSerializer,
+}
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -133,7 +187,8 @@ class EliminationSerializer(serializers.Serializer):
 
 
 class MonitoringCaseViewSet(ScopedViewSet):
-    """监测帮扶 cases: POST opens an inclusion case; the workflow moves through ``transition``."""
+    """监测帮扶 cases: POST opens an inclusion case; the workflow moves one step at a time, ``POST …/{step}/``
+    (the steps are added below, one per manual step of workflow.py)."""
 
     queryset = (MonitoringCase.objects.select_related("household", "region", "category", "inclusion")
                 .prefetch_related(Prefetch("clues", queryset=RiskClue.objects.only("uuid", "case_id")))
@@ -141,22 +196,32 @@ class MonitoringCaseViewSet(ScopedViewSet):
     serializer_class = MonitoringCaseSerializer
     filterset_class = MonitoringCaseFilterSet
     lookup_field = "uuid"
-    extra_action_permissions = {"transition": "change", "eliminate": "add"}
+    extra_action_permissions = {"transition": "change", "eliminate": "add",
+                                **dict.fromkeys(workflow.MANUAL_STEPS, "change")}
 
     def create_object(self, *, actor, data):
         return monitoring.case_open(actor=actor, household=data["household"], clues=data.get("clues", []),
                                     category=data.get("category"), summary=data.get("summary", ""))
 
-    @extend_schema(request=TransitionSerializer, responses=MonitoringCaseSerializer)
+    def take_step(self, request, body_class: type[serializers.Serializer]) -> tuple[MonitoringCase, dict]:
+        """The case (out of scope: 404, before anything else is said) and the step's validated body."""
+        case = self.get_object()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        return case, dict(body.validated_data)
+
+    def stepped(self, request, case: MonitoringCase, step: str, comment: str, fields: dict) -> Response:
+        """Take one step; the step's own permission (village, township, county) is checked in the case's region."""
+        monitoring.case_transition(actor=request.user, case=case, action=step, comment=comment, **fields)
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=TransitionSerializer, responses=MonitoringCaseSerializer, deprecated=True)
     @action(detail=True, methods=["post"])
     def transition(self, request, uuid=None):
-        """Take one step; the step's own permission (village, township, county) is checked in the case's region."""
-        case = self.get_object()
-        body = TransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        monitoring.case_transition(actor=request.user, case=case, action=body.validated_data["action"],
-                                   comment=body.validated_data["comment"], **body.validated_data["fields"])
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+        """The older generic shape, kept for outside clients: ``action`` names the step, ``fields`` its data.
+        Prefer ``POST …/{uuid}/{step}/``, whose body the schema states step by step."""
+        case, body = self.take_step(request, TransitionSerializer)
+        return self.stepped(request, case, body["action"], body["comment"], body["fields"])
 
     @extend_schema(request=EliminationSerializer, responses=MonitoringCaseSerializer)
     @action(detail=True, methods=["post"])
@@ -168,6 +233,32 @@ class MonitoringCaseViewSet(ScopedViewSet):
         elimination = monitoring.elimination_open(actor=request.user, inclusion_case=case,
                                                   reasons=body.validated_data["reasons"])
         return Response(self.get_serializer(elimination).data, status=201)
+
+
+def _step_action(step: str):
+    """``POST …/{uuid}/{step}/`` for one manual step of the workflow, with the step's own body."""
+    body_class = STEP_BODIES[step]
+    steps = [(kind, state, transition) for kind, table in workflow.TABLES.items()
+             for (state, name), transition in table.items() if name == step]
+    who = sorted({permission_name(MonitoringCase, transition.permission) for _kind, _state, transition in steps})
+    description = "; ".join(f"{kind}: {state} → {transition.next_state}" for kind, state, transition in steps)
+
+    def take(self, request, uuid=None):
+        case, fields = self.take_step(request, body_class)
+        comment = fields.pop("comment")
+        return self.stepped(request, case, step, comment, fields)
+
+    take.__name__ = take.__qualname__ = step  # the router finds the handler by this name
+    take = action(detail=True, methods=["post"], url_path=step, url_name=step.replace("_", "-"))(take)
+    return extend_schema(request=body_class, responses=MonitoringCaseSerializer,
+                         summary=steps[0][2].label,
+                         description=f"{description}. Permission in the case's region: {', '.join(who)}.")(take)
+
+
+for _step in workflow.MANUAL_STEPS:
+    if _step not in STEP_BODIES:
+        raise ImproperlyConfigured(f"monitoring.api: the step {_step!r} of workflow.py has no body in STEP_BODIES")
+    setattr(MonitoringCaseViewSet, _step, _step_action(_step))
 
 
 class CaseEventSerializer(serializers.ModelSerializer):

@@ -71,7 +71,7 @@ class CaseOpenForm(StyledFormMixin, forms.Form):
         self.fields["clues"].widget.attrs["class"] = "form-check-input"
 
 
-# Fields of each step's form, besides the comment (see services.monitoring.ACCEPTED_FIELDS).
+# Fields of each step's form, besides the comment (see monitoring.services.ACCEPTED_FIELDS).
 STEP_FIELDS = {
     "record_consent_and_verify": ("consent_signed_on",),
     "record_comparison": ("comparison",),

@@ -1,7 +1,7 @@
 """Pages of the 防返贫 monitoring: risk list, clues, cases and their workflow, the register, configuration,
 and the villager's own declaration on the phone (/m/households/declare/).
 
-Every read goes through ``restrict()``; every change calls ``services.monitoring`` and shows a refusal's
+Every read goes through ``restrict()``; every change calls ``monitoring.services`` and shows a refusal's
 message as it is.
 """
 

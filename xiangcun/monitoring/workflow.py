@@ -30,7 +30,7 @@ COUNTY = "monitoring.approve_county_monitoringcase"
 
 S = CaseState
 
-# Fields a step requires (checked by services.monitoring.case_transition before the step is applied).
+# Fields a step requires (checked by monitoring.services.case_transition before the step is applied).
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "record_consent_and_verify": ("consent_signed_on",),
     "record_comparison": ("comparison",),
@@ -89,6 +89,12 @@ INITIAL_STATE = {CaseKind.INCLUSION: S.CLUE, CaseKind.ELIMINATION: S.DELIBERATIO
 OPEN_STATES = frozenset({S.CLUE, S.VERIFYING, S.COMPARING, S.DELIBERATION, S.NOTICE, S.NOTICE_PAUSED,
                          S.TOWNSHIP_REVIEW, S.COUNTY_REVIEW})
 FINAL_STATES = frozenset({S.ELIMINATED, S.REJECTED})
+
+
+# The steps a person takes (a button of the case page, ``POST /api/v1/monitoring-cases/{uuid}/{step}/``), in the
+# order of the tables; the others follow from an objection or an elimination case.
+MANUAL_STEPS: tuple[str, ...] = tuple(dict.fromkeys(
+    action for table in TABLES.values() for (_state, action), transition in table.items() if transition.manual))
 
 
 def table_for(kind: str) -> TransitionTable:
