@@ -203,14 +203,14 @@ class MonitoringCaseViewSet(ScopedViewSet):
         return monitoring.case_open(actor=actor, household=data["household"], clues=data.get("clues", []),
                                     category=data.get("category"), summary=data.get("summary", ""))
 
-    def take_step(self, request, body_class: type[serializers.Serializer]) -> tuple[MonitoringCase, dict]:
+    def case_and_body(self, request, body_class: type[serializers.Serializer]) -> tuple[MonitoringCase, dict]:
         """The case (out of scope: 404, before anything else is said) and the step's validated body."""
         case = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         return case, dict(body.validated_data)
 
-    def stepped(self, request, case: MonitoringCase, step: str, comment: str, fields: dict) -> Response:
+    def take_step(self, request, case: MonitoringCase, step: str, comment: str, fields: dict) -> Response:
         """Take one step; the step's own permission (village, township, county) is checked in the case's region."""
         monitoring.case_transition(actor=request.user, case=case, action=step, comment=comment, **fields)
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
@@ -220,8 +220,8 @@ class MonitoringCaseViewSet(ScopedViewSet):
     def transition(self, request, uuid=None):
         """The older generic shape, kept for outside clients: ``action`` names the step, ``fields`` its data.
         Prefer ``POST …/{uuid}/{step}/``, whose body the schema states step by step."""
-        case, body = self.take_step(request, TransitionSerializer)
-        return self.stepped(request, case, body["action"], body["comment"], body["fields"])
+        case, body = self.case_and_body(request, TransitionSerializer)
+        return self.take_step(request, case, body["action"], body["comment"], body["fields"])
 
     @extend_schema(request=EliminationSerializer, responses=MonitoringCaseSerializer)
     @action(detail=True, methods=["post"])
@@ -244,9 +244,9 @@ def _step_action(step: str):
     description = "; ".join(f"{kind}: {state} → {transition.next_state}" for kind, state, transition in steps)
 
     def take(self, request, uuid=None):
-        case, fields = self.take_step(request, body_class)
+        case, fields = self.case_and_body(request, body_class)
         comment = fields.pop("comment")
-        return self.stepped(request, case, step, comment, fields)
+        return self.take_step(request, case, step, comment, fields)
 
     take.__name__ = take.__qualname__ = step  # the router finds the handler by this name
     take = action(detail=True, methods=["post"], url_path=step, url_name=step.replace("_", "-"))(take)
