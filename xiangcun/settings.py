@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "xiangcun.regions",
     "xiangcun.accounts",
     "xiangcun.households",
+    "xiangcun.livelihoods",
+    "xiangcun.monitoring",
     "xiangcun.incidents",
     "xiangcun.dashboard",
 ]

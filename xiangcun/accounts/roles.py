@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.regions.choices import Level
 
 # Apps holding the county's business records; cadres work on them inside their regions.
-BUSINESS_APPS = ("households", "incidents", "applications", "iot", "party", "industry", "tourism", "congress",
-                 "environment", "worktasks", "notices", "dashboard")
+BUSINESS_APPS = ("households", "livelihoods", "monitoring", "incidents", "applications", "iot", "party", "industry",
+                 "tourism", "congress", "environment", "worktasks", "notices", "dashboard")
 # Points of interest of the villages (村委会, 卫生室 …), kept by the cadres and grid workers of each village.
 FACILITIES = ("regions.*_facility", "regions.*_facilityphoto")
 

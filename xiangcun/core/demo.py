@@ -7,6 +7,10 @@ the demo twice adds nothing the first run made.
 
 Order of the platform's steps: the division tree (10), synthetic boundaries and grids (20), facilities (30),
 accounts (40), households (50), incidents (60), then figures that read them all (the dashboard, 90).
+Income and 务工 (``livelihoods``) and the 低收入人口 register and monitoring cases (``monitoring``) are not steps
+of their own: a household is drawn whole in one random stream (its members' work decides who is left behind,
+its income band decides the register and the cases), so those apps add their rows inside the households step,
+through the ``DemoPart`` each registers in its ``demo.py`` (``households/demo.py`` explains).
 """
 
 from __future__ import annotations

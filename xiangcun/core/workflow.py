@@ -7,7 +7,7 @@ on SQLite) plus one immutable timeline row (who, when, from, to, action, comment
 pressing a button on the same record at once: the second one updates nothing and is told to reload.
 
 The permission of a step is a model action (``"change"``) or a dotted permission
-(``"households.review_township_monitoringcase"``); both are checked in the record's region, the way
+(``"monitoring.review_township_monitoringcase"``); both are checked in the record's region, the way
 ``restrict()`` checks a read.
 """
 

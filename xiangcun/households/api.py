@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from rest_framework import serializers
 
-from xiangcun.core.api import ScopedReadOnlyViewSet, ScopedSlugRelatedField, ScopedViewSet, router
+from xiangcun.core.api import ConfigViewSet, ScopedReadOnlyViewSet, ScopedSlugRelatedField, ScopedViewSet, router
 from xiangcun.households import choices
 from xiangcun.households.filtersets import HouseholdFilterSet, PersonFilterSet
 from xiangcun.households.models import (
@@ -248,7 +248,28 @@ router.register("houses", HouseViewSet, basename="house")
 router.register("land-parcels", ParcelViewSet, basename="landparcel")
 router.register("livestock", LivestockViewSet, basename="livestockholding")
 
-# --- in their own modules, which register their viewsets on the router:
-# income_api: income and 务工 (helper "income"): IncomeRecord, Employment, IncomeRule
-# monitoring_api: 低收入人口 register and 防返贫 monitoring (helper "monitoring")
-from xiangcun.households import income_api, monitoring_api  # noqa: E402, F401
+
+# --- county configuration ------------------------------------------------------------------------------
+
+class HouseholdTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HouseholdTag
+        fields = ["id", "code", "name", "order", "color", "description"]
+
+
+class HouseholdTagViewSet(ConfigViewSet):
+    """户标签 of the county."""
+
+    queryset = HouseholdTag.objects.order_by("order", "code")
+    serializer_class = HouseholdTagSerializer
+
+    def create_object(self, *, actor, data):
+        return registry.household_tag_save(actor=actor, **data)
+
+    def update_object(self, *, actor, instance, data):
+        values = {name: data.get(name, getattr(instance, name)) for name in HouseholdTagSerializer.Meta.fields
+                  if name != "id"}
+        return registry.household_tag_save(actor=actor, tag=instance, **values)
+
+
+router.register("household-tags", HouseholdTagViewSet, basename="householdtag")

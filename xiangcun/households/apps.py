@@ -20,14 +20,9 @@ class HouseholdsConfig(AppConfig):
                                        "health_notes"]}
         auditlog.register(models.Household, exclude_fields=["updated_at", "phone"], m2m_fields={"tags"})
         auditlog.register(models.Person, **personal)
-        for model in (models.House, models.LandParcel, models.LivestockHolding, models.IncomeRecord,
-                      models.Employment, models.RiskClue, models.MonitoringCase, models.NoticeObjection,
-                      models.AssistanceMeasure, models.LowIncomeRegistration, models.HouseholdTag,
-                      models.LowIncomeCategory, models.MonitoringLine, models.IncomeRule):
+        for model in (models.House, models.LandParcel, models.LivestockHolding, models.HouseholdTag):
             auditlog.register(model, exclude_fields=["updated_at"])
 
-        from xiangcun.households import income_sections, monitoring_sections, sections
+        from xiangcun.households import sections
 
         sections.register()
-        income_sections.register()
-        monitoring_sections.register()

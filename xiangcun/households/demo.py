@@ -9,6 +9,11 @@ houses of earth and wood next to the brick houses rebuilt after 2010; three year
 some households near or below the monitoring line and a few with a sharp drop; the 低收入人口
 register and a few monitoring cases with their timelines. The same seed gives the same rows.
 
+A household is drawn whole, in one random stream: who works away decides which children are left
+behind, the income band decides the register and the cases. So the apps of income and 务工
+(``livelihoods/demo.py``) and of monitoring (``monitoring/demo.py``) do not draw in a later step:
+each registers a :class:`DemoPart` that adds its rows to every household as it is drawn.
+
 Speed matters (``--households 35000`` is the benchmark county, about 140,000 persons): rows are
 built in memory and written with ``bulk_create`` in batches. ``bulk_create`` skips ``save()``, so
 the keyed hashes (``lookup_hash``) and the income totals (``IncomeRecord.compute``) are set here
@@ -26,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import shapely
 from django.db import connection, transaction
@@ -34,31 +40,25 @@ from shapely.geometry import Point, shape
 from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.demo import DemoContext, DemoOption, DemoStep
 from xiangcun.core.demo import register as register_demo
+from xiangcun.core.demo import steps as demo_steps
 from xiangcun.core.scoping import prefix_q
 from xiangcun.core.validators import id_check_digit
-from xiangcun.households import choices, demo_cases
+from xiangcun.households import choices
 from xiangcun.households import demo_names as names
 from xiangcun.households.models import (
-    Employment,
     House,
     Household,
     HouseholdTag,
-    IncomeRecord,
-    IncomeRule,
     LandParcel,
     LivestockHolding,
-    LowIncomeCategory,
-    LowIncomeRegistration,
-    MonitoringLine,
     Person,
     PersonEvent,
 )
-from xiangcun.households.reference import load_reference
+from xiangcun.households.reference import load_tags
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Region
 
 SURVEY_DATE = date(2026, 6, 30)  # ages and dates are as of this day, so the data does not age with the clock
-INCOME_YEARS = (2023, 2024, 2025)
 BATCH = 1000
 VILLAGER_USERNAME = "villager_a"  # the persona 卓玛 of 杰迪村 (accounts/demo.py)
 VILLAGER_VILLAGE = "623023103203"
@@ -95,10 +95,6 @@ def _weighted(rng: random.Random, table: dict[str, float]) -> str:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
-def _money(value: float) -> Decimal:
-    return Decimal(f"{max(value, 0.0):.2f}")
-
-
 @dataclass
 class _Village:
     region: Region
@@ -120,15 +116,59 @@ class _Draft:
     members: list[Person] = field(default_factory=list)
     ages: dict[int, int] = field(default_factory=dict)  # id(person) -> age on SURVEY_DATE
     tags: set[str] = field(default_factory=set)
-    jobs: list[Employment] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # what the parts drew for it (livelihoods: its jobs)
     parcels: list[LandParcel] = field(default_factory=list)
     livestock: list[LivestockHolding] = field(default_factory=list)
     houses: list[House] = field(default_factory=list)
-    band: str = "normal"  # normal / monitored / near / drop: where its income is drawn
+    band: str = "normal"  # normal / monitored / near / drop / ended: where its income is drawn
+
+
+class DemoPart:
+    """What another app adds to every household of the synthetic county, in the households' random stream.
+
+    ``seed_households`` calls, for every registered part in ``order``: ``configure(county)`` once (the
+    county's configuration rows; also when no household is drawn), then with one instance per run (its state)
+    ``draw(draft)`` while each household is drawn (after its members), ``rows(drafts)`` for each batch
+    (``{model: [unsaved rows]}``, written with ``bulk_create``) and ``finish()`` at the end. ``configure``,
+    ``rows`` and ``finish`` return what ``seed_demo`` prints. A part is registered with
+    :func:`register_part` in its app's ``demo.py``.
+    """
+
+    key = ""
+    order = 100
+
+    def __init__(self, generator: _Generator) -> None:
+        self.generator = generator
+
+    @classmethod
+    def configure(cls, county: Region) -> dict[str, int]:
+        return {}
+
+    def draw(self, draft: _Draft) -> None:
+        return None
+
+    def rows(self, drafts: list[_Draft]) -> dict[type, list]:
+        return {}
+
+    def finish(self) -> dict[str, int]:
+        return {}
+
+
+parts: dict[str, type[DemoPart]] = {}
+
+
+def register_part(part: type[DemoPart]) -> type[DemoPart]:
+    parts[part.key] = part
+    return part
+
+
+def _parts() -> list[type[DemoPart]]:
+    demo_steps.discover()  # every app's demo.py is imported, so every part is registered
+    return sorted(parts.values(), key=lambda part: (part.order, part.key))
 
 
 class _Generator:
-    def __init__(self, *, county: Region, seed: int) -> None:
+    def __init__(self, *, county: Region, seed: int, parts: list[type[DemoPart]] | tuple = ()) -> None:
         self.rng = random.Random(seed)
         self.county = county
         self.id_prefix = county.code[:6]
@@ -136,13 +176,11 @@ class _Generator:
         self.used_phones: set[str] = set()
         self.villages = self._villages()
         self.tags = {tag.code: tag for tag in HouseholdTag.objects.all()}
-        self.rules = {(rule.kind, rule.item): rule for rule in IncomeRule.objects.filter(county_code=county.code[:6])}
-        self.lines = {line.year: line.amount for line in MonitoringLine.objects.filter(province_code=county.code[:2])}
         from xiangcun.accounts.models import User
 
         self.users = {user.username: user for user in User.objects.filter(
             username__in=[VILLAGER_USERNAME, "village_clerk_a", "township_officer", "county_admin"])}
-        self.case_candidates: dict[str, list[Household]] = {"monitored": [], "drop": [], "near": [], "ended": []}
+        self.parts = [part(self) for part in parts]
 
     # --- places ------------------------------------------------------------------------------------
 
@@ -302,7 +340,8 @@ class _Generator:
         if persona and VILLAGER_USERNAME in self.users:
             spouse = draft.members[1]
             spouse.name, spouse.ethnicity, spouse.account = "卓玛", C.Ethnicity.TIBETAN, self.users[VILLAGER_USERNAME]
-        self._work(draft)
+        for part in self.parts:  # livelihoods: the members' jobs, and the children left behind
+            part.draw(draft)
         self._land(draft, lng, lat)
         self._house(draft, lng, lat)
         self._tags(draft)
@@ -362,61 +401,6 @@ class _Generator:
             for _child in range(rng.choice((1, 2))):
                 self._person(draft, age=rng.randint(18, min(32, age - 18)), sex=rng.choice((M, F)),
                              relation=R.CHILD, ethnicity=ethnicity, surname=surname)
-
-    def _work(self, draft: _Draft) -> None:
-        """Jobs of the working-age members; children whose parents both work away are left behind."""
-        rng, R = self.rng, C.Relation
-        away: set[int] = set()
-        for person in draft.members:
-            age = draft.ages[id(person)]
-            if person.labour_ability == C.LabourAbility.NORMAL and age <= 55:
-                chance = {R.CHILD: 0.78, R.CHILD_IN_LAW: 0.55, R.HEAD: 0.5, R.SPOUSE: 0.3}.get(person.relation, 0.3)
-                if rng.random() < chance:
-                    job = self._job(person)
-                    draft.jobs.append(job)
-                    if job.place != C.WorkPlace.IN_COUNTY and job.end_date is None:
-                        away.add(id(person))
-            elif 50 <= age <= 66 and person.labour_ability != C.LabourAbility.LOST and rng.random() < 0.07:
-                job, pay = rng.choice(names.PUBLIC_POSTS)
-                draft.jobs.append(Employment(
-                    person=person, destination_code=self.county.code[:6], destination_province="甘肃省",
-                    destination_city="甘南藏族自治州", destination_county=self.county.display_name,
-                    place=C.WorkPlace.IN_COUNTY, industry=C.Industry.PUBLIC_WELFARE, employer="村民委员会", job=job,
-                    start_date=date(rng.randint(2019, 2024), rng.choice((1, 3, 7)), 1), monthly_income=Decimal(pay),
-                    method=C.CollectionMethod.GRID_WORKER))
-        parents = [p for p in draft.members if p.relation in (R.HEAD, R.SPOUSE, R.CHILD, R.CHILD_IN_LAW)
-                   and 20 <= draft.ages[id(p)] <= 55]
-        for child in draft.members:
-            age = draft.ages[id(child)]
-            if child.relation not in (R.CHILD, R.GRANDCHILD) or age >= 16:
-                continue
-            own = [p for p in parents if draft.ages[id(p)] >= age + 18
-                   and (child.relation == R.GRANDCHILD) == (p.relation in (R.CHILD, R.CHILD_IN_LAW))]
-            if len(own) >= 2 and all(id(p) in away for p in own):
-                child.left_behind = True
-
-    def _job(self, person: Person) -> Employment:
-        rng = self.rng
-        row = rng.choices(names.DESTINATIONS, weights=[d[5] for d in names.DESTINATIONS])[0]
-        province, city, county, code, place, _weight, industries, jobs, low, high = row
-        table = {pair.split(":")[0]: int(pair.split(":")[1]) for pair in industries.split()}
-        industry = _weighted(rng, table)
-        seasonal = industry == C.Industry.AGRICULTURE and place == C.WorkPlace.OUT_PROVINCE
-        year = rng.choices(range(2015, 2027), weights=(2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 8, 4))[0]
-        if seasonal:  # 新疆 cotton picking: September to November
-            start, end = date(min(year, 2025), 9, 1), date(min(year, 2025), 11, 30)
-        else:
-            start = date(year, rng.randint(1, 12 if year < 2026 else 5), 1)
-            end = None
-            if rng.random() < 0.12 and start.year < 2025:
-                end = date(rng.randint(max(start.year + 1, 2023), 2025), rng.randint(1, 12), 28)
-        return Employment(
-            person=person, destination_code=code, destination_province=province, destination_city=city,
-            destination_county=county, place=place, industry=industry,
-            employer=(county or city).removesuffix("市") + names.EMPLOYERS[industry], job=rng.choice(jobs.split()),
-            start_date=start, end_date=end, monthly_income=Decimal(rng.randrange(low, high + 1, 100)),
-            method=rng.choice((C.CollectionMethod.GRID_WORKER, C.CollectionMethod.GRID_WORKER,
-                               C.CollectionMethod.SELF_REPORT)))
 
     def _land(self, draft: _Draft, lng: float, lat: float) -> None:
         rng, village = self.rng, draft.village
@@ -508,96 +492,9 @@ class _Generator:
         elif "tuopin" in draft.tags and rng.random() < 0.04:
             draft.band = "ended"  # once monitored, risk eliminated since
 
-    # --- income ---------------------------------------------------------------------------------------
-
-    def incomes(self, draft: _Draft) -> list[IncomeRecord]:
-        rng, size = self.rng, len(draft.members)
-        records, previous = [], None
-        for year in INCOME_YEARS:
-            wage = sum(float(job.monthly_income) * job.months_in(year) for job in draft.jobs)
-            income = expense = 0.0
-            for parcel in draft.parcels:
-                rule = self.rules.get(("crop", parcel.crop))
-                if rule is None:
-                    continue
-                factor = names.PRICE_FACTORS.get(parcel.crop, {}).get(year, 1.0) * rng.uniform(0.75, 1.15)
-                gross = float(rule.unit_yield * rule.unit_price) if rule.unit_yield else float(rule.unit_income or 0)
-                income += gross * float(parcel.area_mu) * factor
-                expense += float(rule.unit_cost) * float(parcel.area_mu)
-            for holding in draft.livestock:
-                rule = self.rules.get(("livestock", holding.kind))
-                if rule is not None:
-                    income += float(rule.unit_income or 0) * holding.heads * rng.uniform(0.7, 1.1)
-                    expense += float(rule.unit_cost) * holding.heads
-            elders = sum(1 for p in draft.members if draft.ages[id(p)] - (SURVEY_DATE.year - year) >= 60)
-            transfer = names.PENSION[year] * elders
-            transfer += sum(names.DISABILITY_ALLOWANCE for p in draft.members if p.health == C.Health.DISABLED)
-            transfer += sum(float(p.area_mu * (names.FARMLAND_SUBSIDY_PER_MU if p.land_type == C.LandType.CULTIVATED
-                                               else names.FOREST_SUBSIDY_PER_MU)) for p in draft.parcels)
-            if "dibao" in draft.tags:
-                transfer += names.DIBAO_PER_PERSON[year] * size
-            if "tekun" in draft.tags:
-                transfer += names.TEKUN_PER_PERSON[year] * size
-            prop = rng.uniform(200, 800) if "tuopin" in draft.tags and rng.random() < 0.5 else 0.0
-            line = float(self.lines.get(year, 7000))
-            target = self._target(draft.band, year, line, previous)
-            variable = wage + income - expense + prop
-            if target is not None:  # draw the year's per-capita income into the household's band
-                goal = target * size
-                if variable > 0 and goal > transfer:
-                    factor = (goal - transfer) / variable
-                    wage, income, expense, prop = wage * factor, income * factor, expense * factor, prop * factor
-                else:
-                    transfer, wage, income, expense, prop = goal, 0.0, 0.0, 0.0, 0.0
-            floor = line * rng.uniform(1.3, 1.8) * size
-            if draft.band in ("normal", "ended") and variable + transfer < floor:
-                transfer += floor - variable - transfer  # support from children elsewhere, other transfers
-            record = IncomeRecord(household=draft.household, year=year, family_size=size, wage_income=_money(wage),
-                                  business_income=_money(income), business_expense=_money(expense),
-                                  property_income=_money(prop), transfer_income=_money(transfer))
-            if draft.band == "drop" and year == INCOME_YEARS[-1]:
-                record.notes = "务工中断、家庭成员患病，收入骤减"
-            record.compute()
-            previous = float(record.per_capita)
-            records.append(record)
-        return records
-
-    def _target(self, band: str, year: int, line: float, previous: float | None) -> float | None:
-        rng, last = self.rng, year == INCOME_YEARS[-1]
-        if band == "monitored":
-            return line * rng.uniform(0.85, 1.25)
-        if band == "near":
-            return line * (rng.uniform(1.0, 1.19) if last else rng.uniform(1.1, 1.5))
-        if band == "drop" and last and previous:
-            return previous * rng.uniform(0.4, 0.65)
-        return None
-
-    # --- the register -------------------------------------------------------------------------------
-
-    def registrations(self, draft: _Draft, categories: dict[str, LowIncomeCategory]) -> list[LowIncomeRegistration]:
-        rng, rows = self.rng, []
-
-        def register(code: str, start: date, end: date | None = None, reason: str = "") -> None:
-            rows.append(LowIncomeRegistration(household=draft.household, category=categories[code], start_date=start,
-                                              end_date=end, end_reason=reason))
-
-        if draft.band == "monitored":
-            register("unstable" if "tuopin" in draft.tags else "edge",
-                     date(rng.randint(2021, 2025), rng.randint(1, 12), rng.randint(1, 28)))
-        if draft.band == "ended":
-            start = date(rng.randint(2021, 2022), rng.randint(1, 12), 10)
-            register("unstable", start, date(start.year + rng.randint(1, 3), rng.randint(1, 12), 20), "风险消除")
-        for code in ("dibao", "tekun"):
-            if code in draft.tags:
-                register(code, date(rng.randint(2012, 2024), rng.randint(1, 12), 1))
-        if draft.band in self.case_candidates:
-            self.case_candidates[draft.band].append(draft.household)
-        return rows
-
-
 # --- writing ------------------------------------------------------------------------------------------------
 
-def _write(drafts: list[_Draft], generator: _Generator, categories: dict[str, LowIncomeCategory]) -> dict[str, int]:
+def _write(drafts: list[_Draft], generator: _Generator) -> dict[str, int]:
     Household.objects.bulk_create([d.household for d in drafts])
     persons = [p for d in drafts for p in d.members]
     Person.objects.bulk_create(persons)
@@ -611,12 +508,11 @@ def _write(drafts: list[_Draft], generator: _Generator, categories: dict[str, Lo
         House: [h for d in drafts for h in d.houses],
         LandParcel: [p for d in drafts for p in d.parcels],
         LivestockHolding: [h for d in drafts for h in d.livestock],
-        Employment: [j for d in drafts for j in d.jobs],
-        IncomeRecord: [r for d in drafts for r in generator.incomes(d)],
-        LowIncomeRegistration: [r for d in drafts for r in generator.registrations(d, categories)],
-        PersonEvent: [PersonEvent(household=d.household, person=p, kind=C.PersonEventKind.REGISTERED,
-                                  date=date(2024, 3, 1), reason="户情普查建档") for d in drafts for p in d.members],
     }
+    for part in generator.parts:  # livelihoods: jobs and income; monitoring: the register
+        rows.update(part.rows(drafts))
+    rows[PersonEvent] = [PersonEvent(household=d.household, person=p, kind=C.PersonEventKind.REGISTERED,
+                                     date=date(2024, 3, 1), reason="户情普查建档") for d in drafts for p in d.members]
     for model, objects in rows.items():
         model.objects.bulk_create(objects, batch_size=BATCH)
     return {"households": len(drafts), "persons": len(persons), "tag_links": 0,
@@ -633,15 +529,17 @@ def seed_households(*, county: Region, count: int, seed: int,
     existing = Household.objects.filter(prefix_q("region__code", county.code)).count()
     if existing:
         return {"skipped": existing}
-    load_reference(HouseholdTag, LowIncomeCategory)
-    counts: dict[str, int] = demo_cases.ensure_configuration(county)
+    load_tags(HouseholdTag)
+    part_classes = _parts()
+    counts: dict[str, int] = {}
+    for part_class in part_classes:
+        counts.update(part_class.configure(county))
     if count <= 0:
         return counts
     with transaction.atomic():
-        generator = _Generator(county=county, seed=seed)
+        generator = _Generator(county=county, seed=seed, parts=part_classes)
         if not generator.villages:
             return counts
-        categories = {category.code: category for category in LowIncomeCategory.objects.all()}
         weights = [v.weight for v in generator.villages]
         persona_village = next((v for v in generator.villages if v.region.code == VILLAGER_VILLAGE), None)
         done = 0
@@ -652,15 +550,15 @@ def seed_households(*, county: Region, count: int, seed: int,
                     drafts.append(generator.household(persona_village, persona=True))
                 else:
                     drafts.append(generator.household(generator.rng.choices(generator.villages, weights)[0]))
-            for key, value in _write(drafts, generator, categories).items():
+            for key, value in _write(drafts, generator).items():
                 counts[key] = counts.get(key, 0) + value
             done += len(drafts)
             if progress is not None:
                 progress(done, count)
         counts["tag_links"] = Household.tags.through.objects.filter(
             prefix_q("household__region__code", county.code)).count()
-        counts["cases"] = demo_cases.seed_cases(rng=generator.rng, users=generator.users, categories=categories,
-                                                 candidates=generator.case_candidates, limit=max(4, count // 400))
+        for part in generator.parts:  # monitoring: the cases
+            counts.update(part.finish())
     with connection.cursor() as cursor:
         # Fresh planner statistics after a bulk load: without them SQLite reads a filter on a member's
         # labour ability through the index on ``status`` (every row) instead of ``labour_ability``.

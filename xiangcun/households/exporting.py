@@ -22,7 +22,8 @@ from xiangcun.core.errors import ServiceError
 from xiangcun.core.masking import mask_id_card, mask_phone
 from xiangcun.households import choices, importing
 from xiangcun.households.filtersets import HouseholdFilterSet
-from xiangcun.households.models import Employment, Household, HouseholdTag, IncomeRecord, Person
+from xiangcun.households.models import Household, HouseholdTag, Person
+from xiangcun.livelihoods.models import Employment, IncomeRecord
 
 EXPORT_PERMISSION = "households.export_household"
 REVEAL_PERMISSION = "accounts.reveal_personal_data"

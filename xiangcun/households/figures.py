@@ -34,8 +34,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.figures import Area, Block, Cell, Chart, Counter, KeyFigure, Mean, Panel, Tile, register
 from xiangcun.households import choices
-from xiangcun.households.models import Household, HouseholdTag, IncomeRecord, MonitoringCase, MonitoringLine, Person
-from xiangcun.households.workflow import OPEN_STATES as OPEN_CASE_STATES
+from xiangcun.households.models import Household, HouseholdTag, Person
+from xiangcun.livelihoods.models import IncomeRecord
+from xiangcun.monitoring.choices import CaseState
+from xiangcun.monitoring.models import MonitoringCase, MonitoringLine
+from xiangcun.monitoring.workflow import OPEN_STATES as OPEN_CASE_STATES
 
 KEY = "households"  # the snapshot key of the counters below
 PERMISSION = "households.view_household"
@@ -197,11 +200,11 @@ def income(area: Area) -> dict:
 def monitoring(area: Area) -> dict:
     cases = area.counted(KEY)["cases"]
     rows = {row["key"]: row for row in counted(
-        [(state, label) for state, label in choices.CaseState.choices if state in OPEN_CASE_STATES], cases,
+        [(state, label) for state, label in CaseState.choices if state in OPEN_CASE_STATES], cases,
         partition="open-cases")}  # the open states add up to open_cases
     rows.update({row["key"]: row for row in counted(
-        [(state, label) for state, label in choices.CaseState.choices if state not in OPEN_CASE_STATES], cases)})
-    return {"by_state": [rows[state] for state, _label in choices.CaseState.choices],
+        [(state, label) for state, label in CaseState.choices if state not in OPEN_CASE_STATES], cases)})
+    return {"by_state": [rows[state] for state, _label in CaseState.choices],
             "open_cases": Cell(sum(cases.get(state, 0) for state in OPEN_CASE_STATES))}
 
 

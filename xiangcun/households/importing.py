@@ -32,8 +32,10 @@ from xiangcun.core.excel import Column, Row
 from xiangcun.core.services import require_region_in_scope
 from xiangcun.core.validators import parse_id_card
 from xiangcun.households import choices
-from xiangcun.households.models import Employment, Household, HouseholdTag, IncomeRecord, Person, PersonEvent
+from xiangcun.households.models import Household, HouseholdTag, Person, PersonEvent
 from xiangcun.households.validation import check_identity, check_phone, duplicate_id_error
+from xiangcun.livelihoods import choices as livelihood_choices
+from xiangcun.livelihoods.models import Employment, IncomeRecord
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Region
 
@@ -90,14 +92,14 @@ LABOUR = {"普通劳动力": choices.LabourAbility.NORMAL, "技能劳动力": ch
           "弱劳动力或半劳动力": choices.LabourAbility.WEAK, "弱劳动力": choices.LabourAbility.WEAK,
           "半劳动力": choices.LabourAbility.WEAK, "丧失劳动力": choices.LabourAbility.LOST,
           "无劳动力": choices.LabourAbility.NONE}
-INDUSTRY = {"建筑业": choices.Industry.CONSTRUCTION, "制造业": choices.Industry.MANUFACTURING,
-            "服务业": choices.Industry.SERVICES, "住宿和餐饮业": choices.Industry.CATERING,
-            "餐饮业": choices.Industry.CATERING, "交通运输和物流": choices.Industry.TRANSPORT,
-            "交通运输": choices.Industry.TRANSPORT, "物流": choices.Industry.TRANSPORT,
-            "农业": choices.Industry.AGRICULTURE, "农林牧渔业": choices.Industry.AGRICULTURE,
-            "采矿业": choices.Industry.MINING, "公益性岗位": choices.Industry.PUBLIC_WELFARE,
-            "公益岗位": choices.Industry.PUBLIC_WELFARE, "其他行业": choices.Industry.OTHER,
-            "其他": choices.Industry.OTHER}
+INDUSTRY = {"建筑业": livelihood_choices.Industry.CONSTRUCTION, "制造业": livelihood_choices.Industry.MANUFACTURING,
+            "服务业": livelihood_choices.Industry.SERVICES, "住宿和餐饮业": livelihood_choices.Industry.CATERING,
+            "餐饮业": livelihood_choices.Industry.CATERING, "交通运输和物流": livelihood_choices.Industry.TRANSPORT,
+            "交通运输": livelihood_choices.Industry.TRANSPORT, "物流": livelihood_choices.Industry.TRANSPORT,
+            "农业": livelihood_choices.Industry.AGRICULTURE, "农林牧渔业": livelihood_choices.Industry.AGRICULTURE,
+            "采矿业": livelihood_choices.Industry.MINING, "公益性岗位": livelihood_choices.Industry.PUBLIC_WELFARE,
+            "公益岗位": livelihood_choices.Industry.PUBLIC_WELFARE, "其他行业": livelihood_choices.Industry.OTHER,
+            "其他": livelihood_choices.Industry.OTHER}
 
 
 def _first_labels(mapping: dict[str, str]) -> list[str]:
@@ -517,7 +519,7 @@ class IncomeImporter(HouseholdRowsMixin, excel.Importer):
         numbers = sorted({row.values["number"] for row in rows if row.values["number"]})
         households: dict[str, tuple[int, int]] = {}
         visible = Household.objects.all() if actor is None else Household.objects.restrict(
-            actor, "households.add_incomerecord")
+            actor, "livelihoods.add_incomerecord")
         for chunk in _chunks(numbers):
             households.update((number, (pk, count)) for number, pk, count in
                               visible.filter(number__in=chunk).values_list("number", "pk", "member_count"))
@@ -604,7 +606,7 @@ class EmploymentImporter(HouseholdRowsMixin, excel.Importer):
                 row.error(self.header("end_date"), _("The end date lies before the start date."), "date_order")
         persons = Person.objects.filter(status=choices.PersonStatus.REGISTERED)
         if actor is not None:
-            persons = persons.restrict(actor, "households.add_employment")
+            persons = persons.restrict(actor, "livelihoods.add_employment")
         found: dict[str, tuple[int, str]] = {}
         household_of: dict[int, int] = {}
         for chunk in _chunks([row.data["id_hash"] for row in rows if "id_hash" in row.data]):
@@ -644,10 +646,10 @@ class EmploymentImporter(HouseholdRowsMixin, excel.Importer):
     @staticmethod
     def _place(values: dict, county: str, province: str) -> str:
         if not province or _bare(values["province"]) != _bare(province):
-            return choices.WorkPlace.OUT_PROVINCE
+            return livelihood_choices.WorkPlace.OUT_PROVINCE
         if county and values["county"] and _bare(values["county"]) == _bare(county):
-            return choices.WorkPlace.IN_COUNTY
-        return choices.WorkPlace.IN_PROVINCE
+            return livelihood_choices.WorkPlace.IN_COUNTY
+        return livelihood_choices.WorkPlace.IN_PROVINCE
 
     def write(self, rows: list[Row], *, actor) -> int:
         jobs = [Employment(person_id=row.data["person_id"], destination_province=row.values["province"],
@@ -656,7 +658,7 @@ class EmploymentImporter(HouseholdRowsMixin, excel.Importer):
                            employer=row.values["employer"] or "", job=row.values["job"] or "",
                            start_date=row.values["start_date"], end_date=row.values["end_date"],
                            monthly_income=row.values["monthly_income"] or Decimal("0"),
-                           method=choices.CollectionMethod.IMPORT, recorded_by=actor) for row in rows]
+                           method=livelihood_choices.CollectionMethod.IMPORT, recorded_by=actor) for row in rows]
         Employment.objects.bulk_create(jobs, batch_size=BATCH)
         return len(jobs)
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiangcun.households.views import employment as employment_views
 from xiangcun.households.views import imports as import_views
-from xiangcun.households.views import income as income_views
-from xiangcun.households.views import monitoring as monitoring_views
 from xiangcun.households.views import registry
 
 app_name = "households"
@@ -31,27 +28,9 @@ urlpatterns = [
     path("persons/<uuid:uuid>/edit/", registry.PersonEditView.as_view(), name="person-edit"),
     path("persons/<uuid:uuid>/leave/", registry.PersonLeaveView.as_view(), name="person-leave"),
     path("persons/<uuid:uuid>/reveal/", registry.PersonRevealView.as_view(), name="person-reveal"),
-    # income and 务工 (helper "income")
-    path("income/check/", income_views.IncomeCheckView.as_view(), name="income-check"),
-    path("income/rules/", income_views.IncomeRulesView.as_view(), name="income-rules"),
-    path("<uuid:uuid>/income/", income_views.IncomeRecordEditView.as_view(), name="income-record"),
-    path("employment/", employment_views.EmploymentListView.as_view(), name="employment-list"),
-    path("employment/summary/", employment_views.EmploymentSummaryView.as_view(), name="employment-summary"),
-    path("employment/labour-subsidy/", employment_views.LabourSubsidyView.as_view(), name="labour-subsidy"),
     # Excel import and export (helper "import")
     path("import/", import_views.ImportView.as_view(), name="import"),
     path("import/templates/<str:kind>.xlsx", import_views.ImportTemplateView.as_view(), name="import-template"),
     path("import/jobs/<uuid:uuid>/", import_views.ImportJobView.as_view(), name="import-job"),
     path("export/", import_views.ExportView.as_view(), name="export"),
-    # 低收入人口 register and 防返贫 monitoring (helper "monitoring")
-    path("monitoring/risks/", monitoring_views.RiskListView.as_view(), name="risk-list"),
-    path("monitoring/clues/", monitoring_views.ClueListView.as_view(), name="clue-list"),
-    path("<uuid:uuid>/clues/new/", monitoring_views.ClueReportView.as_view(), name="clue-report"),
-    path("monitoring/clues/<uuid:uuid>/dismiss/", monitoring_views.ClueDismissView.as_view(), name="clue-dismiss"),
-    path("<uuid:uuid>/cases/new/", monitoring_views.CaseOpenView.as_view(), name="case-open"),
-    path("monitoring/cases/", monitoring_views.CaseListView.as_view(), name="case-list"),
-    path("monitoring/cases/<uuid:uuid>/", monitoring_views.CaseDetailView.as_view(), name="case-detail"),
-    path("monitoring/cases/<uuid:uuid>/<slug:what>/", monitoring_views.CaseActionView.as_view(), name="case-action"),
-    path("monitoring/register/", monitoring_views.RegisterView.as_view(), name="register"),
-    path("monitoring/config/", monitoring_views.ConfigView.as_view(), name="config"),
 ]

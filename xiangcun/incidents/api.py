@@ -24,10 +24,12 @@ from xiangcun.accounts.models import Department, User
 from xiangcun.core.api import ConfigViewSet, ScopedReadOnlyViewSet, ScopedViewSet, router
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.scoping import user_scope
+from xiangcun.core.workflow import transition_for
 from xiangcun.incidents import choices, services
 from xiangcun.incidents.filtersets import IncidentFilterSet
 from xiangcun.incidents.models import Category, DispatchRule, Incident, IncidentEvent, IncidentPhoto, Patrol
 from xiangcun.incidents.serializers import (
+    IncidentCallbackRateSerializer,
     IncidentCategorySerializer,
     IncidentCommentSerializer,
     IncidentDetailSerializer,
@@ -45,6 +47,7 @@ from xiangcun.incidents.serializers import (
     IncidentSerializer,
 )
 from xiangcun.incidents.services import config
+from xiangcun.incidents.workflow import TABLE
 from xiangcun.regions.models import Grid, Region
 
 
@@ -90,8 +93,9 @@ class IncidentViewSet(ScopedViewSet):
     lookup_field = "code"
     http_method_names = ["get", "post", "head", "options"]
     # Steps read the incident as visible ("view"); the service checks the step's own permission in its region.
-    extra_action_permissions = dict.fromkeys((*COMMENT_STEPS, "reject", "dispatch_to", "resolve", "rate", "merge",
-                                              "notes", "events", "photos", "photo_file", "stats"), "view")
+    extra_action_permissions = dict.fromkeys((*COMMENT_STEPS, "reject", "dispatch_to", "reassign", "resolve", "rate",
+                                              "rate_callback", "merge", "notes", "events", "photos", "photo_file",
+                                              "stats"), "view")
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -163,6 +167,15 @@ class IncidentViewSet(ScopedViewSet):
         services.incident_dispatch(actor=request.user, incident=incident, comment=data["comment"],
                                    assignment=self._assignment(incident, data.get("kind") or "", data["target"]))
         return self._answer(incident)
+
+    @extend_schema(request=IncidentDispatchSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, code=None):
+        """改派: dispatch an incident that is already dispatched or in hand to someone else (the same body as
+        ``dispatch``, which does this too on such an incident)."""
+        incident = self.get_object()
+        transition_for(TABLE, incident.state, "reassign")
+        return self.dispatch_to(request, code=code)
 
     @staticmethod
     def _assignment(incident: Incident, kind: str, target: str) -> services.Assignment | None:
@@ -247,6 +260,16 @@ class IncidentViewSet(ScopedViewSet):
         data = self._input(IncidentRateSerializer)
         services.incident_rate(actor=request.user, incident=incident, rating=data["rating"], comment=data["comment"],
                                callback=data["callback"])
+        return self._answer(incident)
+
+    @extend_schema(request=IncidentCallbackRateSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def rate_callback(self, request, code=None):
+        """评价 recorded by a dispatcher from a telephone callback (回访): the same as ``rate`` with ``callback``."""
+        incident = self.get_object()
+        data = self._input(IncidentCallbackRateSerializer)
+        services.incident_rate(actor=request.user, incident=incident, rating=data["rating"], comment=data["comment"],
+                               callback=True)
         return self._answer(incident)
 
     @extend_schema(request=IncidentCommentSerializer, responses=IncidentSerializer)

@@ -212,6 +212,11 @@ class IncidentRateSerializer(serializers.Serializer):
                                         help_text="recorded by a dispatcher from a telephone callback (回访)")
 
 
+class IncidentCallbackRateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
 class IncidentMergeSerializer(IncidentCommentSerializer):
     into = serializers.CharField(max_length=30, help_text="tracking code of the open incident to merge into")
 

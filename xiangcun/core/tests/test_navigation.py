@@ -14,8 +14,8 @@ from xiangcun.core.testing import VILLAGE_A
 from xiangcun.households.tests.factories import make_household, make_person
 from xiangcun.regions.models import Region
 
-CADRE_PAGES = ("households:risk-list", "households:case-list", "households:income-check", "households:config",
-               "households:income-rules", "households:register", "incidents:console", "incidents:config-categories",
+CADRE_PAGES = ("monitoring:risk-list", "monitoring:case-list", "livelihoods:income-check", "monitoring:config",
+               "livelihoods:income-rules", "monitoring:register", "incidents:console", "incidents:config-categories",
                "accounts:user-list", "api-docs")
 
 
@@ -68,14 +68,14 @@ def test_a_villager_without_a_registered_household_is_not_offered_its_pages(tree
 
 def test_a_villagers_household_page_offers_no_cadre_step(villager_household, client_as):
     html = client_as("villager_a").get(villager_household.get_absolute_url()).content.decode()
-    assert reverse("households:case-open", args=[villager_household.uuid]) not in html
-    assert reverse("households:income-record", args=[villager_household.uuid]) not in html
+    assert reverse("monitoring:case-open", args=[villager_household.uuid]) not in html
+    assert reverse("livelihoods:income-record", args=[villager_household.uuid]) not in html
 
 
 def test_the_village_clerk_is_offered_the_case_and_income_steps(villager_household, client_as):
     html = client_as("village_clerk_a").get(villager_household.get_absolute_url()).content.decode()
-    assert reverse("households:case-open", args=[villager_household.uuid]) in html
-    assert reverse("households:income-record", args=[villager_household.uuid]) in html
+    assert reverse("monitoring:case-open", args=[villager_household.uuid]) in html
+    assert reverse("livelihoods:income-record", args=[villager_household.uuid]) in html
 
 
 def test_a_county_administrator_sees_every_apps_menu(tree, client_as, personas):
@@ -83,7 +83,7 @@ def test_a_county_administrator_sees_every_apps_menu(tree, client_as, personas):
     assert {"home", "map", "screen", "regions", "grids", "households", "cases", "import", "incidents",
             "incident-console", "users", "api"} <= found
     html = client_as("county_admin").get("/").content.decode()
-    assert reverse("households:case-list") in menu_links(html)
+    assert reverse("monitoring:case-list") in menu_links(html)
     assert "我的管辖范围" in html
 
 

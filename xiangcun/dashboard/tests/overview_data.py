@@ -25,11 +25,15 @@ from django.utils import timezone
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from xiangcun.households import choices
 from xiangcun.households.figures import years_before
-from xiangcun.households.models import Household, HouseholdTag, IncomeRecord, MonitoringLine
-from xiangcun.households.tests.factories import make_case, make_person
+from xiangcun.households.models import Household, HouseholdTag
+from xiangcun.households.tests.factories import make_person
 from xiangcun.incidents import choices as incident_choices
 from xiangcun.incidents.models import Incident, Patrol
 from xiangcun.incidents.tests.factories import make_incident
+from xiangcun.livelihoods.models import IncomeRecord
+from xiangcun.monitoring import choices as monitoring_choices
+from xiangcun.monitoring.models import MonitoringLine
+from xiangcun.monitoring.tests.factories import make_case
 from xiangcun.regions.models import Grid
 
 
@@ -72,8 +76,8 @@ def build_registry(tree) -> dict:
     income(h1, 2024, 15000, family_size=4)
     income(h2, 2025, 9000, family_size=3)
     income(h3, 2025, 1000)
-    make_case(village_a, household=h1, state=choices.CaseState.ASSISTING)
-    make_case(village_a, household=h2, state=choices.CaseState.CLUE)
+    make_case(village_a, household=h1, state=monitoring_choices.CaseState.ASSISTING)
+    make_case(village_a, household=h2, state=monitoring_choices.CaseState.CLUE)
     for number in range(3):
         household(village_a2, f"A2-{number}", members=((M, 40, HAN),))
     household(village_b, "B-1", tags=("dibao",), members=tuple((F, 30, TIBETAN) for _ in range(6)))

@@ -56,7 +56,8 @@ def register_tparty(permission: str = SEEN_BY_CADRES) -> None:
         Counter("tparty", tparty_members),
         Block("tparty", tparty, permission, order=90),
         Panel("tparty", "党建之窗", permission, place="right", order=5, height=200,
-              tiles=(Tile("tparty.members", "党员", testid="figure-tparty-members"), Tile("tparty.meetings", "三会一课")),
+              tiles=(Tile("tparty.members", "党员", testid="figure-tparty-members"),
+                     Tile("tparty.meetings", "三会一课")),
               charts=(Chart("tparty_branches", "bars", "tparty.by_branch", "党员"),)),
         KeyFigure("tparty_members", "tparty.members", "党员", permission, order=60),
     )

@@ -4,9 +4,12 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from xiangcun.households.reference import load_reference
+    # The categories were in this app when this migration was written (0004 moved them to monitoring in state).
+    from xiangcun.households.reference import load_tags
+    from xiangcun.monitoring.reference import load_categories
 
-    load_reference(apps.get_model("households", "HouseholdTag"), apps.get_model("households", "LowIncomeCategory"))
+    load_tags(apps.get_model("households", "HouseholdTag"))
+    load_categories(apps.get_model("households", "LowIncomeCategory"))
 
 
 class Migration(migrations.Migration):

@@ -18,7 +18,8 @@ from xiangcun.core import excel
 from xiangcun.core.models import ImportJob
 from xiangcun.core.services import require_permission
 from xiangcun.households import importing
-from xiangcun.households.models import Employment, Household, IncomeRecord
+from xiangcun.households.models import Household
+from xiangcun.livelihoods.models import Employment, IncomeRecord
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +55,15 @@ def incomes_import(*, actor, job_or_file: ImportJob | IO[bytes], mode: str = exc
                    ) -> excel.ImportResult:
     """导入收入 — create or replace households' yearly income records from the 收入 sheet."""
     return _run(importing.INCOME, actor=actor, job_or_file=job_or_file, mode=mode,
-                permissions=(f"households.add_{IncomeRecord._meta.model_name}",
-                             f"households.change_{IncomeRecord._meta.model_name}"))
+                permissions=(f"livelihoods.add_{IncomeRecord._meta.model_name}",
+                             f"livelihoods.change_{IncomeRecord._meta.model_name}"))
 
 
 def employments_import(*, actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
                        ) -> excel.ImportResult:
     """导入务工 — record registered persons' jobs from the 务工 sheet."""
     return _run(importing.EMPLOYMENT, actor=actor, job_or_file=job_or_file, mode=mode,
-                permissions=(f"households.add_{Employment._meta.model_name}",))
+                permissions=(f"livelihoods.add_{Employment._meta.model_name}",))
 
 
 def import_start(*, actor, kind: str, upload, file_name: str, mode: str = excel.Mode.ALL_OR_NOTHING) -> ImportJob:

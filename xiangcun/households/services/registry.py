@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from xiangcun.accounts.choices import SecurityEventKind
 from xiangcun.core.errors import OutOfScope, ServiceError
-from xiangcun.core.services import require_permission, require_region_in_scope, verify_saved_in_scope
+from xiangcun.core.services import (
+    require_county_level,
+    require_permission,
+    require_region_in_scope,
+    verify_saved_in_scope,
+)
 from xiangcun.households import choices
 from xiangcun.households.models import (
     House,
@@ -460,3 +465,20 @@ def livestock_set(*, actor, household: Household, kind: str, heads: int, counted
         return
     LivestockHolding.objects.update_or_create(household=household, kind=kind,
                                               defaults={"heads": heads, "counted_on": counted_on})
+
+
+# --- county configuration ------------------------------------------------------------------------
+
+@transaction.atomic
+def household_tag_save(*, actor, tag: HouseholdTag | None = None, code: str, name: str, order: int = 100,
+                       color: str = "blue", description: str = "") -> HouseholdTag:
+    """Add or change a household tag (户标签) of the county (county-level staff)."""
+    tag = tag or HouseholdTag()
+    if actor is not None:
+        require_county_level(actor, HouseholdTag, "change" if tag.pk else "add")
+    values = {"code": code, "name": name, "order": order, "color": color, "description": description}
+    for field_name, value in values.items():
+        setattr(tag, field_name, value.strip() if isinstance(value, str) else value)
+    tag.full_clean()
+    tag.save()
+    return tag

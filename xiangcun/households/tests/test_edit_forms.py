@@ -14,7 +14,9 @@ from django.utils import timezone
 from xiangcun.core.testing import VILLAGE_A, form_values
 from xiangcun.households import choices
 from xiangcun.households.models import House, LandParcel, PersonEvent
-from xiangcun.households.tests.factories import make_case, make_household, make_person
+from xiangcun.households.tests.factories import make_household, make_person
+from xiangcun.monitoring.choices import CaseState
+from xiangcun.monitoring.tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +93,6 @@ def test_date_fields_of_membership_events_start_with_today(tree, client_as, path
 
 
 def test_the_consent_date_of_a_case_starts_with_today(tree, client_as):
-    case = make_case(tree[VILLAGE_A], state=choices.CaseState.VERIFYING)
+    case = make_case(tree[VILLAGE_A], state=CaseState.VERIFYING)
     html = client_as("village_clerk_a").get(case.get_absolute_url()).content.decode()
     assert date_input(html, "record_consent_and_verify-consent_signed_on") == timezone.localdate().isoformat()

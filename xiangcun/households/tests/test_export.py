@@ -17,8 +17,9 @@ from xiangcun.core import excel
 from xiangcun.core.masking import mask_id_card, mask_phone
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_A2, VILLAGE_B
 from xiangcun.households import importing
-from xiangcun.households.models import Employment, IncomeRecord
-from xiangcun.households.tests.factories import make_employment, make_household
+from xiangcun.households.tests.factories import make_household
+from xiangcun.livelihoods.models import Employment, IncomeRecord
+from xiangcun.livelihoods.tests.factories import make_employment
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,11 @@ from xiangcun.core.models import ImportJob
 from xiangcun.core.testing import VILLAGE_A, VILLAGE_B
 from xiangcun.core.validators import id_check_digit
 from xiangcun.households import choices, importing
-from xiangcun.households.models import Employment, Household, IncomeRecord, Person, PersonEvent
+from xiangcun.households.models import Household, Person, PersonEvent
 from xiangcun.households.services import importing as services
 from xiangcun.households.tests.factories import make_household, make_id_number
+from xiangcun.livelihoods import choices as livelihood_choices
+from xiangcun.livelihoods.models import Employment, IncomeRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -263,9 +265,9 @@ def test_employment_rows_find_the_person_by_id_and_check_the_dates(personas, tre
     assert errors_of(result) == [(4, "身份证号", "person_unknown"), (5, "结束日期", "date_order"),
                                  (6, "行业", "choice_unknown")]
     jobs = {job.destination_province: job for job in Employment.objects.filter(person=mine)}
-    assert jobs["江苏省"].place == choices.WorkPlace.OUT_PROVINCE
-    assert jobs["江苏省"].method == choices.CollectionMethod.IMPORT
-    assert jobs["甘肃省"].place == choices.WorkPlace.IN_COUNTY
+    assert jobs["江苏省"].place == livelihood_choices.WorkPlace.OUT_PROVINCE
+    assert jobs["江苏省"].method == livelihood_choices.CollectionMethod.IMPORT
+    assert jobs["甘肃省"].place == livelihood_choices.WorkPlace.IN_COUNTY
     assert not Employment.objects.filter(person=theirs).exists()
 
 

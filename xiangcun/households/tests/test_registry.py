@@ -230,7 +230,8 @@ def test_the_api_registers_a_household_and_refuses_a_village_out_of_scope(tree, 
 def test_the_dossier_costs_the_same_queries_for_a_large_household(tree, personas, client_as):
     from decimal import Decimal
 
-    from xiangcun.households.models import Employment, House, IncomeRecord, LandParcel
+    from xiangcun.households.models import House, LandParcel
+    from xiangcun.livelihoods.models import Employment, IncomeRecord
 
     def fill(household, years):
         for year in years:

@@ -1,1 +1,1 @@
-"""Pages of the household registry, split like the services: registry, income, employment, monitoring, imports."""
+"""Pages of the household registry, split like the services: registry, imports."""

@@ -303,3 +303,45 @@ def test_the_other_lists_cost_the_same_queries_for_one_row_or_many(route, tree, 
     with CaptureQueriesContext(connection) as many:
         assert county.get(route).status_code == 200
     assert len(many) == len(few)
+
+
+# --- one route per step (docs/workflows.md, "One API shape for workflow transitions") ------------------------
+
+
+def test_every_step_of_the_table_is_a_route_of_its_own_name():
+    from django.urls import reverse
+
+    from xiangcun.incidents.workflow import TABLE
+
+    for _state, name in TABLE:
+        assert reverse(f"incident-{name.replace('_', '-')}", args=["SJ0000"]) == f"{API}SJ0000/{name}/", name
+
+
+def test_reassign_sends_a_dispatched_incident_elsewhere_and_is_refused_before_the_first_dispatch(tree, client_as,
+                                                                                                grid_a):
+    incident = make_incident(tree[VILLAGE_A])
+    clerk = client_as("village_clerk_a")
+    step(clerk, incident.code, "accept")
+    early = step(clerk, incident.code, "reassign", kind="grid", target=grid_a.code)
+    assert early.status_code == 409 and early.json()["code"] == "illegal_transition"
+    assert Incident.objects.get(pk=incident.pk).state == State.ACCEPTED
+    step(clerk, incident.code, "dispatch")
+    assert "reassign" in clerk.get(f"{API}{incident.code}/").json()["actions"]
+    moved = step(clerk, incident.code, "reassign", kind="grid", target=grid_a.code)
+    assert moved.status_code == 200 and moved.json()["assignee_kind"] == "grid"
+    assert [e["action"] for e in clerk.get(f"{API}{incident.code}/events/").json()][-1] == "reassign"
+
+
+def test_a_dispatcher_records_a_callback_rating_on_its_own_route(client_as, grid_a):
+    villager, clerk, worker = client_as("villager_a"), client_as("village_clerk_a"), client_as("grid_worker_a")
+    code = report(villager, grid=grid_a.code).json()["code"]
+    step(clerk, code, "dispatch", kind="grid", target=grid_a.code)
+    step(worker, code, "start")
+    worker.post(f"{API}{code}/resolve/", {"result": "已清运", "photos": [photo_upload()]})
+    step(clerk, code, "close")
+    assert "rate_callback" in clerk.get(f"{API}{code}/").json()["actions"]
+    rated = step(clerk, code, "rate_callback", rating=4, comment="电话回访满意")
+    assert rated.status_code == 200 and rated.json()["state"] == State.RATED
+    incident = Incident.objects.get(code=code)
+    assert incident.rating == 4 and incident.rated_by_callback
+    assert [e["action"] for e in clerk.get(f"{API}{code}/events/").json()][-1] == "rate_callback"
