@@ -1,8 +1,7 @@
 """The platform's roles, as code: each a Django group whose permissions are synced after migrate.
 
 A module whose records cadres work on in their regions says so in its AppConfig (``business_records = True``);
-``@business`` in a role's patterns stands for every such app (and the labels of BUSINESS_APPS), so a new module
-edits nothing here. The permissions reach the roles at the next `migrate`. Patterns: ``app.*``, ``app.view_*``,
+``@business`` in a role's patterns stands for every such app, so a new module edits nothing here. The permissions reach the roles at the next `migrate`. Patterns: ``app.*``, ``app.view_*``,
 ``app.codename``, ``@business.*``, ``@business.view_*``.
 """
 
@@ -15,9 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from xiangcun.regions.choices import Level
 
-# Apps holding the county's business records; cadres work on them inside their regions.
-BUSINESS_APPS = ("households", "livelihoods", "monitoring", "incidents", "applications", "iot", "party", "industry",
-                 "tourism", "congress", "environment", "worktasks", "notices", "dashboard")
 # Points of interest of the villages (村委会, 卫生室 …), kept by the cadres and grid workers of each village.
 FACILITIES = ("regions.*_facility", "regions.*_facilityphoto")
 
@@ -81,12 +77,12 @@ ROLE_NAMES_EN = {  # English names for the role codes, shown when English is cho
 
 
 def business_apps() -> tuple[str, ...]:
-    """The labels of the apps whose records cadres work on: BUSINESS_APPS and every installed app whose AppConfig
-    sets ``business_records = True``."""
+    """The labels of the apps whose records cadres work on: every installed app whose AppConfig sets
+    ``business_records = True``."""
     from django.apps import apps
 
     declared = [config.label for config in apps.get_app_configs() if getattr(config, "business_records", False)]
-    return tuple(dict.fromkeys((*BUSINESS_APPS, *declared)))
+    return tuple(declared)
 
 
 def expand(patterns: tuple[str, ...]) -> list[str]:

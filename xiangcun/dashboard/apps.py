@@ -8,3 +8,5 @@ class DashboardConfig(AppConfig):
     name = "xiangcun.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+    # Cadres work on its records in their regions: the roles get its permissions (accounts.roles, @business).
+    business_records = True

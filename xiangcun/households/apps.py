@@ -8,6 +8,8 @@ class HouseholdsConfig(AppConfig):
     name = "xiangcun.households"
     label = "households"
     verbose_name = _("Households")
+    # Cadres work on its records in their regions: the roles get its permissions (accounts.roles, @business).
+    business_records = True
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -8,6 +8,8 @@ class IncidentsConfig(AppConfig):
     name = "xiangcun.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+    # Cadres work on its records in their regions: the roles get its permissions (accounts.roles, @business).
+    business_records = True
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

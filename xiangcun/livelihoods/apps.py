@@ -10,6 +10,8 @@ class LivelihoodsConfig(AppConfig):
     name = "xiangcun.livelihoods"
     label = "livelihoods"
     verbose_name = _("Income and migrant work")
+    # Cadres work on its records in their regions: the roles get its permissions (accounts.roles, @business).
+    business_records = True
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -10,6 +10,8 @@ class MonitoringConfig(AppConfig):
     name = "xiangcun.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring against relapse into poverty")
+    # Cadres work on its records in their regions: the roles get its permissions (accounts.roles, @business).
+    business_records = True
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
