@@ -22,8 +22,8 @@ class ScopedModelPermissions(permissions.BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return True
-        action = view.scope_action() if hasattr(view, "scope_action") else ACTION_BY_METHOD[request.method]
-        return request.user.has_perm(permission_name(queryset.model, action))
+        action = view.scope_action() if hasattr(view, "scope_action") else ACTION_BY_METHOD.get(request.method)
+        return action is not None and request.user.has_perm(permission_name(queryset.model, action))
 
 
 class Pagination(pagination.PageNumberPagination):

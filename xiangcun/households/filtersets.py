@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.crypto import lookup_hash
+from xiangcun.core.filters import IntegerFilter
 from xiangcun.core.scoping import prefix_q
 from xiangcun.core.validators import normalize_phone
 from xiangcun.households import choices
@@ -17,6 +18,8 @@ from xiangcun.households.models import Employment, Household, HouseholdTag, Inco
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^1[3-9]\d{9}$")
+# Ages asked of a list: whole years, up to an age nobody is registered beyond (a larger one is a 400, not a 500).
+AGE_LIMIT = 150
 
 
 def years_ago(years: int, today: date | None = None) -> date:
@@ -47,8 +50,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
     risk = django_filters.BooleanFilter(method="filter_risk", label=_("With risk warning"))
     labour_ability = django_filters.ChoiceFilter(choices=choices.LabourAbility.choices, method="filter_labour",
                                                  label=_("A member's labour ability"))
-    age_min = django_filters.NumberFilter(method="filter_age_min", label=_("A member aged at least"), min_value=0)
-    age_max = django_filters.NumberFilter(method="filter_age_max", label=_("A member aged at most"), min_value=0)
+    age_min = IntegerFilter(method="filter_age_min", label=_("A member aged at least"), min_value=0,
+                            max_value=AGE_LIMIT)
+    age_max = IntegerFilter(method="filter_age_max", label=_("A member aged at most"), min_value=0,
+                            max_value=AGE_LIMIT)
 
     class Meta:
         model = Household
@@ -80,10 +85,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return self._with_members(queryset, Q(labour_ability=value))
 
     def filter_age_min(self, queryset, name, value):
-        return self._with_members(queryset, Q(birth_date__lte=years_ago(int(value))))
+        return self._with_members(queryset, Q(birth_date__lte=years_ago(value)))
 
     def filter_age_max(self, queryset, name, value):
-        return self._with_members(queryset, Q(birth_date__gt=years_ago(int(value) + 1)))
+        return self._with_members(queryset, Q(birth_date__gt=years_ago(value + 1)))
 
     def filter_queryset(self, queryset):
         # Several tags means "all of them"; one join per tag would repeat rows, so filter by subquery.
@@ -103,8 +108,8 @@ class PersonFilterSet(django_filters.FilterSet):
     labour_ability = django_filters.ChoiceFilter(choices=choices.LabourAbility.choices, label=_("Labour ability"))
     status = django_filters.ChoiceFilter(choices=choices.PersonStatus.choices, label=_("Status"))
     health = django_filters.ChoiceFilter(choices=choices.Health.choices, method="filter_health", label=_("Health"))
-    age_min = django_filters.NumberFilter(method="filter_age_min", label=_("Aged at least"), min_value=0)
-    age_max = django_filters.NumberFilter(method="filter_age_max", label=_("Aged at most"), min_value=0)
+    age_min = IntegerFilter(method="filter_age_min", label=_("Aged at least"), min_value=0, max_value=AGE_LIMIT)
+    age_max = IntegerFilter(method="filter_age_max", label=_("Aged at most"), min_value=0, max_value=AGE_LIMIT)
     lives_alone = django_filters.BooleanFilter(label=_("Lives alone"))
     left_behind = django_filters.BooleanFilter(label=_("Left-behind child"))
 
@@ -123,10 +128,10 @@ class PersonFilterSet(django_filters.FilterSet):
         return queryset.filter(health_hash=lookup_hash(value))
 
     def filter_age_min(self, queryset, name, value):
-        return queryset.filter(birth_date__lte=years_ago(int(value)))
+        return queryset.filter(birth_date__lte=years_ago(value))
 
     def filter_age_max(self, queryset, name, value):
-        return queryset.filter(birth_date__gt=years_ago(int(value) + 1))
+        return queryset.filter(birth_date__gt=years_ago(value + 1))
 
 
 # --- 务工 (helper "income") ------------------------------------------------------------------------------
@@ -168,9 +173,9 @@ class EmploymentFilterSet(django_filters.FilterSet):
 class IncomeRecordFilterSet(django_filters.FilterSet):
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
     region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
-    year = django_filters.NumberFilter(label=_("Year"))
-    per_capita_below = django_filters.NumberFilter(field_name="per_capita", lookup_expr="lt",
-                                                   label=_("Per-capita net income below"))
+    year = IntegerFilter(label=_("Year"), min_value=2000, max_value=2100)
+    per_capita_below = django_filters.NumberFilter(field_name="per_capita", lookup_expr="lt", min_value=0,
+                                                   max_value=10**10, label=_("Per-capita net income below"))
 
     class Meta:
         model = IncomeRecord
