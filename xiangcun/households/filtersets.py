@@ -10,8 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.crypto import lookup_hash
-from xiangcun.core.filters import IntegerFilter
-from xiangcun.core.scoping import prefix_q
+from xiangcun.core.filters import IntegerFilter, RegionFilter
 from xiangcun.core.validators import normalize_phone
 from xiangcun.households import choices
 from xiangcun.households.models import Employment, Household, HouseholdTag, IncomeRecord, Person
@@ -43,7 +42,7 @@ def person_search_q(value: str, prefix: str = "") -> Q:
 
 class HouseholdFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, household number, phone or ID number"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     tag = django_filters.ModelMultipleChoiceFilter(field_name="tags__code", to_field_name="code",
                                                    queryset=HouseholdTag.objects.all(), label=_("Tags"))
     status = django_filters.ChoiceFilter(choices=choices.HouseholdStatus.choices, label=_("Status"))
@@ -70,9 +69,6 @@ class HouseholdFilterSet(django_filters.FilterSet):
         elif not _ID_LIKE.match(value):
             condition |= Q(head_name__contains=value) | Q(number=value)
         return queryset.filter(condition)
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("region__code", value)) if value.isdigit() else queryset.none()
 
     def filter_risk(self, queryset, name, value):
         return queryset.filter(risk__isnull=not value)
@@ -102,7 +98,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, phone or ID number"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
     sex = django_filters.ChoiceFilter(choices=choices.Sex.choices, label=_("Sex"))
     labour_ability = django_filters.ChoiceFilter(choices=choices.LabourAbility.choices, label=_("Labour ability"))
@@ -121,9 +117,6 @@ class PersonFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(person_search_q(value)) if value.strip() else queryset
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("household__region__code", value)) if value.isdigit() else queryset.none()
-
     def filter_health(self, queryset, name, value):
         return queryset.filter(health_hash=lookup_hash(value))
 
@@ -141,7 +134,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 class EmploymentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, phone or ID number"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     person = django_filters.UUIDFilter(field_name="person__uuid", label=_("Person"))
     place = django_filters.ChoiceFilter(choices=choices.WorkPlace.choices, label=_("Place of work"))
     industry = django_filters.ChoiceFilter(choices=choices.Industry.choices, label=_("Industry"))
@@ -157,10 +150,6 @@ class EmploymentFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(person_search_q(value, "person__")) if value.strip() else queryset
 
-    def filter_region(self, queryset, name, value):
-        return (queryset.filter(prefix_q("person__household__region__code", value)) if value.isdigit()
-                else queryset.none())
-
     def filter_month(self, queryset, name, value):
         from xiangcun.households.employment_stats import active_in, month_bounds
 
@@ -172,7 +161,7 @@ class EmploymentFilterSet(django_filters.FilterSet):
 
 class IncomeRecordFilterSet(django_filters.FilterSet):
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     year = IntegerFilter(label=_("Year"), min_value=2000, max_value=2100)
     per_capita_below = django_filters.NumberFilter(field_name="per_capita", lookup_expr="lt", min_value=0,
                                                    max_value=10**10, label=_("Per-capita net income below"))
@@ -180,6 +169,3 @@ class IncomeRecordFilterSet(django_filters.FilterSet):
     class Meta:
         model = IncomeRecord
         fields = ["household", "region", "year", "per_capita_below"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("household__region__code", value)) if value.isdigit() else queryset.none()

@@ -16,8 +16,7 @@ accepts depends on the constraints the schema states; it is not a pass/fail crit
 
 It runs in the SQLite leg only (``scripts/test.sh`` deselects the ``fuzz`` mark for PostgreSQL): the
 server errors it looks for are in our code, not in the database, and a second run would double the time.
-``python -m pytest -m fuzz`` runs it alone. The first persona's writes stay for the second one (same
-transaction), so both runs are deterministic but the second sees what the first created.
+``python -m pytest -m fuzz`` runs it alone.
 """
 
 from __future__ import annotations
