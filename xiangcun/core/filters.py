@@ -89,7 +89,7 @@ class RegionFilter(django_filters.Filter):
     def field(self):
         if not hasattr(self, "_field"):
             field = super().field
-            request = getattr(self.parent, "request", None)
+            request = getattr(getattr(self, "parent", None), "request", None)
             user = getattr(request, "user", None)
             # Lazy: the API validates with the same field and never renders the options.
             field.widget.choices = CallableChoiceIterator(partial(region_choices, user))
