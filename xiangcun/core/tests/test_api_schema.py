@@ -41,3 +41,8 @@ def test_pages_start_at_one(schema):
     persons = parameters(schema, "/api/v1/persons/")
     assert persons["page"]["minimum"] == 1 and persons["page_size"] == {"type": "integer", "minimum": 1,
                                                                          "maximum": 1000}
+
+
+def test_one_incidents_timeline_and_photos_take_no_list_filters(schema):
+    for path in ("/api/v1/incidents/{code}/events/", "/api/v1/incidents/{code}/photos/"):
+        assert set(parameters(schema, path)) == {"code"}, path
