@@ -1,8 +1,9 @@
 """The platform's roles, as code: each a Django group whose permissions are synced after migrate.
 
 A module whose records cadres work on in their regions says so in its AppConfig (``business_records = True``);
-``@business`` in a role's patterns stands for every such app, so a new module edits nothing here. The permissions reach the roles at the next `migrate`. Patterns: ``app.*``, ``app.view_*``,
-``app.codename``, ``@business.*``, ``@business.view_*``.
+``@business`` in a role's patterns stands for every such app, so a new module edits nothing here. The permissions
+reach the roles at the next `migrate`. Patterns: ``app.*``, ``app.view_*``, ``app.codename``, ``@business.*``,
+``@business.view_*``.
 """
 
 from __future__ import annotations

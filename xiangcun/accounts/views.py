@@ -250,6 +250,12 @@ class LoginThrottle(AnonRateThrottle):
     rate = "30/min"
 
 
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    name = serializers.CharField(required=False, allow_blank=True)
+
+
 class TokenView(APIView):
     """POST username and password, get ``{"token": "..."}``; locked out like the login page."""
 
@@ -258,18 +264,16 @@ class TokenView(APIView):
     throttle_classes = [LoginThrottle]
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField(), "name":
-                                                   serializers.CharField(required=False)}),
+        request=TokenRequestSerializer,
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
         auth=[],
     )
     def post(self, request):
-        username = str(request.data.get("username", "")).strip()
-        password = str(request.data.get("password", ""))
-        if not username or not password:
+        body = TokenRequestSerializer(data=request.data)
+        if not body.is_valid():  # also a body that is not an object at all
             return Response({"detail": _("Give both user name and password."), "code": "invalid"},
                             status=status.HTTP_400_BAD_REQUEST)
+        username, password = body.validated_data["username"], body.validated_data["password"]
         user = authenticate(request._request, username=username, password=password)
         if getattr(request._request, "axes_locked_out", False):
             return locked_out(request._request)
@@ -279,5 +283,6 @@ class TokenView(APIView):
         if user.must_change_password:
             return Response({"detail": _("You must change your password on the web page before using the API."),
                              "code": "password_change_required"}, status=status.HTTP_403_FORBIDDEN)
-        _token, key = services.token_issue(user=user, name=str(request.data.get("name", "")), request=request._request)
+        name = body.validated_data.get("name", "")
+        _token, key = services.token_issue(user=user, name=name, request=request._request)
         return Response({"token": key})

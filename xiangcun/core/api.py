@@ -32,7 +32,22 @@ ACTION_BY_VIEW_ACTION = {
 }
 
 
-class ScopedViewSetMixin:
+class ServedMethodsMixin:
+    """A method the view does not serve (TRACE, CONNECT …) answers 405 before anything else runs.
+
+    DRF authenticates and checks permissions before it looks for the handler, so without this the
+    permission classes were asked about methods they have no action for (TRACE on the configuration
+    answered 500).
+    """
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class ScopedViewSetMixin(ServedMethodsMixin):
     """``get_queryset`` goes through ``restrict()`` with the action the request performs."""
 
     extra_action_permissions: dict[str, str] = {}
@@ -96,11 +111,11 @@ class ConfigPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        action = ACTION_BY_METHOD[request.method]
-        return holds_county_level(user, view.queryset.model, action)
+        action = ACTION_BY_METHOD.get(request.method)
+        return action is not None and holds_county_level(user, view.queryset.model, action)
 
 
-class ConfigViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class ConfigViewSet(ServedMethodsMixin, ServiceWritesMixin, viewsets.ModelViewSet):
     """County configuration (tags, categories, rules): not region-owned, so not walked for scope."""
 
     permission_classes = [ConfigPermission]

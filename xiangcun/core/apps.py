@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "xiangcun.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from xiangcun.core import schema  # noqa: F401  (registers the OpenAPI filter extension)

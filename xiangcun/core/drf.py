@@ -22,8 +22,8 @@ class ScopedModelPermissions(permissions.BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return True
-        action = view.scope_action() if hasattr(view, "scope_action") else ACTION_BY_METHOD[request.method]
-        return request.user.has_perm(permission_name(queryset.model, action))
+        action = view.scope_action() if hasattr(view, "scope_action") else ACTION_BY_METHOD.get(request.method)
+        return action is not None and request.user.has_perm(permission_name(queryset.model, action))
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -32,3 +32,12 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_schema_operation_parameters(self, view):
+        """The schema says what is served: pages count from 1; a larger page size is cut to the maximum."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters

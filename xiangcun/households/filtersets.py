@@ -10,13 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.crypto import lookup_hash
-from xiangcun.core.scoping import prefix_q
+from xiangcun.core.filters import IntegerFilter, RegionFilter
 from xiangcun.core.validators import normalize_phone
 from xiangcun.households import choices
 from xiangcun.households.models import Household, HouseholdTag, Person
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^1[3-9]\d{9}$")
+# Ages asked of a list: whole years, up to an age nobody is registered beyond (a larger one is a 400, not a 500).
+AGE_LIMIT = 150
 
 
 def years_ago(years: int, today: date | None = None) -> date:
@@ -40,15 +42,17 @@ def person_search_q(value: str, prefix: str = "") -> Q:
 
 class HouseholdFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, household number, phone or ID number"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     tag = django_filters.ModelMultipleChoiceFilter(field_name="tags__code", to_field_name="code",
                                                    queryset=HouseholdTag.objects.all(), label=_("Tags"))
     status = django_filters.ChoiceFilter(choices=choices.HouseholdStatus.choices, label=_("Status"))
     risk = django_filters.BooleanFilter(method="filter_risk", label=_("With risk warning"))
     labour_ability = django_filters.ChoiceFilter(choices=choices.LabourAbility.choices, method="filter_labour",
                                                  label=_("A member's labour ability"))
-    age_min = django_filters.NumberFilter(method="filter_age_min", label=_("A member aged at least"), min_value=0)
-    age_max = django_filters.NumberFilter(method="filter_age_max", label=_("A member aged at most"), min_value=0)
+    age_min = IntegerFilter(method="filter_age_min", label=_("A member aged at least"), min_value=0,
+                            max_value=AGE_LIMIT)
+    age_max = IntegerFilter(method="filter_age_max", label=_("A member aged at most"), min_value=0,
+                            max_value=AGE_LIMIT)
 
     class Meta:
         model = Household
@@ -66,9 +70,6 @@ class HouseholdFilterSet(django_filters.FilterSet):
             condition |= Q(head_name__contains=value) | Q(number=value)
         return queryset.filter(condition)
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("region__code", value)) if value.isdigit() else queryset.none()
-
     def filter_risk(self, queryset, name, value):
         return queryset.filter(risk__isnull=not value)
 
@@ -80,10 +81,10 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return self._with_members(queryset, Q(labour_ability=value))
 
     def filter_age_min(self, queryset, name, value):
-        return self._with_members(queryset, Q(birth_date__lte=years_ago(int(value))))
+        return self._with_members(queryset, Q(birth_date__lte=years_ago(value)))
 
     def filter_age_max(self, queryset, name, value):
-        return self._with_members(queryset, Q(birth_date__gt=years_ago(int(value) + 1)))
+        return self._with_members(queryset, Q(birth_date__gt=years_ago(value + 1)))
 
     def filter_queryset(self, queryset):
         # Several tags means "all of them"; one join per tag would repeat rows, so filter by subquery.
@@ -97,14 +98,14 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, phone or ID number"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
     sex = django_filters.ChoiceFilter(choices=choices.Sex.choices, label=_("Sex"))
     labour_ability = django_filters.ChoiceFilter(choices=choices.LabourAbility.choices, label=_("Labour ability"))
     status = django_filters.ChoiceFilter(choices=choices.PersonStatus.choices, label=_("Status"))
     health = django_filters.ChoiceFilter(choices=choices.Health.choices, method="filter_health", label=_("Health"))
-    age_min = django_filters.NumberFilter(method="filter_age_min", label=_("Aged at least"), min_value=0)
-    age_max = django_filters.NumberFilter(method="filter_age_max", label=_("Aged at most"), min_value=0)
+    age_min = IntegerFilter(method="filter_age_min", label=_("Aged at least"), min_value=0, max_value=AGE_LIMIT)
+    age_max = IntegerFilter(method="filter_age_max", label=_("Aged at most"), min_value=0, max_value=AGE_LIMIT)
     lives_alone = django_filters.BooleanFilter(label=_("Lives alone"))
     left_behind = django_filters.BooleanFilter(label=_("Left-behind child"))
 
@@ -116,14 +117,11 @@ class PersonFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(person_search_q(value)) if value.strip() else queryset
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("household__region__code", value)) if value.isdigit() else queryset.none()
-
     def filter_health(self, queryset, name, value):
         return queryset.filter(health_hash=lookup_hash(value))
 
     def filter_age_min(self, queryset, name, value):
-        return queryset.filter(birth_date__lte=years_ago(int(value)))
+        return queryset.filter(birth_date__lte=years_ago(value))
 
     def filter_age_max(self, queryset, name, value):
-        return queryset.filter(birth_date__gt=years_ago(int(value) + 1))
+        return queryset.filter(birth_date__gt=years_ago(value + 1))

@@ -301,8 +301,10 @@ class IncidentViewSet(ScopedViewSet):
 
     # --- reading around an incident -----------------------------------------------------------------------
 
+    # Neither the list's filters nor its pages apply to one incident's timeline or photos (the schema offered
+    # them, and a category that does not exist answered 400 there).
     @extend_schema(responses=IncidentEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def events(self, request, code=None):
         """The timeline; internal notes only for staff of the incident's regions (never for its reporter)."""
         incident = self.get_object()
@@ -312,7 +314,7 @@ class IncidentViewSet(ScopedViewSet):
         return Response(IncidentEventSerializer(events, many=True).data)
 
     @extend_schema(responses=IncidentPhotoSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def photos(self, request, code=None):
         """Photos of the report and of the handling."""
         incident = self.get_object()

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.scoping import prefix_q
+from xiangcun.core.filters import RegionFilter
 from xiangcun.incidents import choices
 from xiangcun.incidents.models import Category, Incident
 
@@ -28,7 +28,7 @@ class IncidentFilterSet(django_filters.FilterSet):
     open = django_filters.BooleanFilter(method="filter_open", label=_("Still open"))
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), to_field_name="code",
                                                 method="filter_category", label=_("Category"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     source = django_filters.MultipleChoiceFilter(choices=choices.Source.choices, label=_("Source"))
     priority = django_filters.MultipleChoiceFilter(choices=choices.Priority.choices, label=_("Priority"))
     level = django_filters.TypedChoiceFilter(choices=choices.HoldingLevel.choices, coerce=int, label=_("Held by"))
@@ -59,10 +59,6 @@ class IncidentFilterSet(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=category_and_below(value)) if value else queryset
-
-    def filter_region(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(prefix_q("region__code", value)) if value.isdigit() else queryset
 
     def filter_overdue(self, queryset, name, value):
         """Marked overdue by the periodic job, or past the deadline already (the job runs every few minutes)."""

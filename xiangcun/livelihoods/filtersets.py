@@ -7,7 +7,7 @@ import re
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.scoping import prefix_q
+from xiangcun.core.filters import IntegerFilter, RegionFilter
 from xiangcun.households.filtersets import person_search_q
 from xiangcun.livelihoods import choices
 from xiangcun.livelihoods.models import Employment, IncomeRecord
@@ -17,7 +17,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 class EmploymentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, phone or ID number"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
     person = django_filters.UUIDFilter(field_name="person__uuid", label=_("Person"))
     place = django_filters.ChoiceFilter(choices=choices.WorkPlace.choices, label=_("Place of work"))
     industry = django_filters.ChoiceFilter(choices=choices.Industry.choices, label=_("Industry"))
@@ -33,10 +33,6 @@ class EmploymentFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(person_search_q(value, "person__")) if value.strip() else queryset
 
-    def filter_region(self, queryset, name, value):
-        return (queryset.filter(prefix_q("person__household__region__code", value)) if value.isdigit()
-                else queryset.none())
-
     def filter_month(self, queryset, name, value):
         from xiangcun.livelihoods.employment_stats import active_in, month_bounds
 
@@ -48,15 +44,11 @@ class EmploymentFilterSet(django_filters.FilterSet):
 
 class IncomeRecordFilterSet(django_filters.FilterSet):
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
-    year = django_filters.NumberFilter(label=_("Year"))
-    per_capita_below = django_filters.NumberFilter(field_name="per_capita", lookup_expr="lt",
-                                                   label=_("Per-capita net income below"))
+    region = RegionFilter()
+    year = IntegerFilter(label=_("Year"), min_value=2000, max_value=2100)
+    per_capita_below = django_filters.NumberFilter(field_name="per_capita", lookup_expr="lt", min_value=0,
+                                                   max_value=10**10, label=_("Per-capita net income below"))
 
     class Meta:
         model = IncomeRecord
         fields = ["household", "region", "year", "per_capita_below"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("household__region__code", value)) if value.isdigit() else queryset.none()
-

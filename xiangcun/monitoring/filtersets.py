@@ -6,28 +6,19 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.scoping import prefix_q
+from xiangcun.core.filters import RegionFilter
 from xiangcun.monitoring import choices
 from xiangcun.monitoring.models import LowIncomeCategory, MonitoringCase, RiskClue, RiskFlag
 
 LEVELS = [(1, _("1 (watch)")), (2, _("2 (attention)")), (3, _("3 (high)"))]
 
 
-class RegionCodeFilterMixin:
-    """``region``: narrow to a township or village code (inside what restrict() already allows)."""
-
-    region_lookup = "household__region__code"
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q(self.region_lookup, value)) if value.isdigit() else queryset.none()
-
-
-class RiskFlagFilterSet(RegionCodeFilterMixin, django_filters.FilterSet):
+class RiskFlagFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Head's name or household number"))
     level = django_filters.TypedChoiceFilter(choices=LEVELS, coerce=int, label=_("Risk level"))
     signal = django_filters.ChoiceFilter(choices=choices.RiskSignal.choices, method="filter_signal",
                                          label=_("Signal"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
 
     class Meta:
         model = RiskFlag
@@ -43,28 +34,26 @@ class RiskFlagFilterSet(RegionCodeFilterMixin, django_filters.FilterSet):
         return queryset.filter(signals__icontains=f'"code": "{value}"')
 
 
-class RiskClueFilterSet(RegionCodeFilterMixin, django_filters.FilterSet):
+class RiskClueFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=choices.ClueStatus.choices, label=_("Status"))
     source = django_filters.ChoiceFilter(choices=choices.ClueSource.choices, label=_("Source"))
     signal = django_filters.ChoiceFilter(choices=choices.RiskSignal.choices, label=_("Risk"))
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
+    region = RegionFilter()
 
     class Meta:
         model = RiskClue
         fields = ["status", "source", "signal", "household", "region"]
 
 
-class MonitoringCaseFilterSet(RegionCodeFilterMixin, django_filters.FilterSet):
+class MonitoringCaseFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=choices.CaseState.choices, label=_("State"))
     kind = django_filters.ChoiceFilter(choices=choices.CaseKind.choices, label=_("Kind"))
     category = django_filters.ModelChoiceFilter(field_name="category", to_field_name="code",
                                                 queryset=LowIncomeCategory.objects.filter(is_monitoring=True),
                                                 label=_("Category"))
     household = django_filters.UUIDFilter(field_name="household__uuid", label=_("Household"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Township or village code"))
-
-    region_lookup = "region__code"
+    region = RegionFilter()
 
     class Meta:
         model = MonitoringCase

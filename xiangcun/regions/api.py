@@ -35,6 +35,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     lookup_field = "code"
+    lookup_value_regex = r"(?:\d{2}|\d{4}|\d{6}|\d{9}|\d{12}|\d{15})"  # a division code
 
     def get_serializer_class(self):
         return RegionDetailSerializer if self.action == "retrieve" else RegionSerializer

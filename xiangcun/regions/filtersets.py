@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.scoping import prefix_q
+from xiangcun.core.filters import RegionFilter
 from xiangcun.regions.choices import FacilityKind, Level
 from xiangcun.regions.models import Facility, Grid, Region
 
@@ -40,13 +40,10 @@ class FacilityFilterSet(django_filters.FilterSet):
     """公共设施: by kind, by region (a village, or every village under a township or the county), in service."""
 
     kind = django_filters.ChoiceFilter(choices=FacilityKind.choices, label=_("Kind"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    region = RegionFilter()
     active = django_filters.BooleanFilter(label=_("In service"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name"))
 
     class Meta:
         model = Facility
         fields = ["kind", "region", "active", "q"]
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(prefix_q("region__code", value)) if value.isdigit() else queryset.none()

@@ -50,9 +50,8 @@ class EmploymentSummaryView(LoginRequiredMixin, View):
     def get(self, request):
         form, year = _year(request)
         jobs = Employment.objects.restrict(request.user, "view")
-        region = request.GET.get("region", "")
-        if region:
-            jobs = EmploymentFilterSet({"region": region}, queryset=jobs).qs
+        regions = EmploymentFilterSet({"region": request.GET.get("region", "")}, queryset=jobs, request=request)
+        jobs = regions.qs if regions.is_valid() else jobs.none()
         summary = employment_summary(jobs, year)
         chart = {
             "provinces": [name for name, _n in summary.by_province], "province_counts": [n for _p, n in
@@ -62,7 +61,7 @@ class EmploymentSummaryView(LoginRequiredMixin, View):
             "months": [f"{month}" for month in range(1, 13)], "month_counts": summary.by_month,
         }
         return render(request, self.template_name, {"form": form, "year": year, "summary": summary,
-                                                    "region": region, "chart": chart,
+                                                    "region": regions.form["region"], "chart": chart,
                                                     "chart_json": json.dumps(chart, ensure_ascii=False)})
 
 
