@@ -101,7 +101,23 @@ class Household(RegionScopedModel):
         return mask_phone(self.phone)
 
 
-class Person(TimeStampedModel):
+class HouseholdOwnedModel(TimeStampedModel):
+    """A row that belongs to one household (a member, a house, a parcel, a year's income …).
+
+    The subclass declares its ``household`` foreign key (with its own ``related_name``); the base gives the scope
+    every such row shares: cadres reach it through the household's village (``restrict()``), a villager reaches
+    the rows of their own household (``scope_owner_lookup``: the household of the member linked to the account).
+    """
+
+    scope_code_lookup = "household__region__code"
+    scope_owner_lookup = "household__members__account"
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+class Person(HouseholdOwnedModel):
     """人口 — a member of a registered household; ID number and phone encrypted, health too."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -132,10 +148,6 @@ class Person(TimeStampedModel):
     left_behind = models.BooleanField(_("left-behind child"), default=False)
     account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("platform account"),
                                    on_delete=models.SET_NULL, null=True, blank=True, related_name="person")
-
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["household", "id"]
@@ -178,7 +190,7 @@ def health_hash(value: str) -> str:
     return lookup_hash(value)
 
 
-class PersonEvent(TimeStampedModel):
+class PersonEvent(HouseholdOwnedModel):
     """人口变动 — a dated, immutable membership event: birth, move in/out, death, split, merge."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
@@ -193,10 +205,6 @@ class PersonEvent(TimeStampedModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="+")
 
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("membership event")
@@ -206,7 +214,7 @@ class PersonEvent(TimeStampedModel):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class House(TimeStampedModel):
+class House(HouseholdOwnedModel):
     """住房 — a house of a household, with its safety rating and the footprint for the 3D map."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
@@ -226,10 +234,6 @@ class House(TimeStampedModel):
     footprint = models.JSONField(_("footprint (GeoJSON polygon)"), null=True, blank=True)
     height = models.FloatField(_("height (m)"), null=True, blank=True)
 
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["household", "id"]
         verbose_name = _("house")
@@ -245,7 +249,7 @@ class House(TimeStampedModel):
         return self.safety_rating in choices.DANGEROUS_RATINGS
 
 
-class LandParcel(TimeStampedModel):
+class LandParcel(HouseholdOwnedModel):
     """地块 — contracted land of a household: type, area in mu, crop, contract and polygon."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
@@ -259,10 +263,6 @@ class LandParcel(TimeStampedModel):
     contract_end = models.DateField(_("contract end"), null=True, blank=True)
     polygon = models.JSONField(_("polygon (GeoJSON)"), null=True, blank=True)
 
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["household", "id"]
         verbose_name = _("land parcel")
@@ -272,7 +272,7 @@ class LandParcel(TimeStampedModel):
         return f"{self.get_land_type_display()} {self.area_mu} 亩"
 
 
-class LivestockHolding(TimeStampedModel):
+class LivestockHolding(HouseholdOwnedModel):
     """畜禽存栏 — heads of one kind of livestock a household keeps."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
@@ -280,10 +280,6 @@ class LivestockHolding(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=choices.Livestock.choices)
     heads = models.PositiveIntegerField(_("heads"))
     counted_on = models.DateField(_("counted on"), null=True, blank=True)
-
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["household", "kind"]

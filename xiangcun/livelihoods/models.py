@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.models import ScopedManager, TimeStampedModel
-from xiangcun.households.models import Household, Person
+from xiangcun.households.models import Household, HouseholdOwnedModel, Person
 from xiangcun.livelihoods import choices
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -56,7 +56,7 @@ class IncomeRule(models.Model):
         return gross - (self.unit_cost or Decimal("0"))
 
 
-class IncomeRecord(TimeStampedModel):
+class IncomeRecord(HouseholdOwnedModel):
     """家庭收入 — a household's declared income of one year in the national categories."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
@@ -72,10 +72,6 @@ class IncomeRecord(TimeStampedModel):
     per_capita = models.DecimalField(_("per-capita net income"), **MONEY, default=Decimal("0"), editable=False,
                                      db_index=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
 
     class Meta:
         db_table = "households_incomerecord"  # the table it had in households (moved in state only)

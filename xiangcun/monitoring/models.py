@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.models import RegionScopedModel, ScopedManager, TimeStampedModel
-from xiangcun.households.models import Household
+from xiangcun.households.models import Household, HouseholdOwnedModel
 from xiangcun.monitoring import choices
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -96,7 +96,7 @@ class RiskFlag(TimeStampedModel):
         return self.household.get_absolute_url()
 
 
-class RiskClue(TimeStampedModel):
+class RiskClue(HouseholdOwnedModel):
     """风险线索 — a reported risk of a household: its own declaration, a cadre's check, department data."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -113,10 +113,6 @@ class RiskClue(TimeStampedModel):
                                     on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     case = models.ForeignKey("MonitoringCase", verbose_name=_("case"), on_delete=models.SET_NULL, null=True,
                              blank=True, related_name="clues")
-
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
 
     class Meta:
         db_table = "households_riskclue"  # the table it had in households (moved in state only)
@@ -261,7 +257,7 @@ class AssistanceMeasure(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.description}"
 
 
-class LowIncomeRegistration(TimeStampedModel):
+class LowIncomeRegistration(HouseholdOwnedModel):
     """低收入人口 register entry — a household of a category from a date until a date (history kept)."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
@@ -273,10 +269,6 @@ class LowIncomeRegistration(TimeStampedModel):
     case = models.ForeignKey(MonitoringCase, verbose_name=_("case"), on_delete=models.PROTECT, null=True,
                              blank=True, related_name="registrations")
     end_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
-
-    scope_code_lookup = "household__region__code"
-    scope_owner_lookup = "household__members__account"
-    objects = ScopedManager()
 
     class Meta:
         db_table = "households_lowincomeregistration"  # the table it had in households (moved in state only)
