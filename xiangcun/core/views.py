@@ -190,12 +190,15 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             record = getattr(self, "object", None)
             if isinstance(record, Model) and record.pk is not None:
                 record.refresh_from_db()
-            show_service_error(form, error, self.field_aliases)
+            self.show_error(form, error)
             return self.form_invalid(form)
         message = self.get_success_message(result)
         if message:
             messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url(result))
+
+    def show_error(self, form: Form, error: ServiceError | ValidationError) -> None:
+        show_service_error(form, error, self.field_aliases)
 
     def get_success_message(self, result: Any) -> str:
         return str(self.success_message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.core.services import may
 from xiangcun.households import choices
 from xiangcun.households.dossier import Section, register_section
 from xiangcun.households.models import House, Household, LandParcel, LivestockHolding, Person, PersonEvent
@@ -27,13 +28,15 @@ def members_context(household: Household, user) -> dict:
 
 def houses_context(household: Household, user) -> dict:
     return {"houses": list(House.objects.restrict(user, "view").filter(household=household)),
-            "can_change": _can_change(household, user)}
+            "can_change": _can_change(household, user),
+            "can_delete": may(user, House, "delete", region=household.region)}
 
 
 def land_context(household: Household, user) -> dict:
     parcels = LandParcel.objects.restrict(user, "view").filter(household=household)
     return {"parcels": list(parcels), "total": parcels.aggregate(total=Sum("area_mu"))["total"] or 0,
-            "can_change": _can_change(household, user)}
+            "can_change": _can_change(household, user),
+            "can_delete": may(user, LandParcel, "delete", region=household.region)}
 
 
 def livestock_context(household: Household, user) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from xiangcun.households.models import House, LandParcel, LivestockHolding
 from xiangcun.households.views import imports as import_views
 from xiangcun.households.views import registry
 
@@ -23,7 +24,10 @@ urlpatterns = [
     path("<uuid:uuid>/parcels/add/", registry.ParcelFormView.as_view(), name="parcel-add"),
     path("<uuid:uuid>/parcels/<int:pk>/", registry.ParcelFormView.as_view(), name="parcel-edit"),
     path("<uuid:uuid>/livestock/", registry.LivestockFormView.as_view(), name="livestock"),
-    path("parts/<str:kind>/<int:pk>/delete/", registry.PartDeleteView.as_view(), name="part-delete"),
+    path("houses/<int:pk>/delete/", registry.PartDeleteView.as_view(model=House), name="house-delete"),
+    path("parcels/<int:pk>/delete/", registry.PartDeleteView.as_view(model=LandParcel), name="parcel-delete"),
+    path("livestock/<int:pk>/delete/", registry.PartDeleteView.as_view(model=LivestockHolding),
+         name="livestock-delete"),
     path("persons/", registry.PersonListView.as_view(), name="person-list"),
     path("persons/<uuid:uuid>/edit/", registry.PersonEditView.as_view(), name="person-edit"),
     path("persons/<uuid:uuid>/leave/", registry.PersonLeaveView.as_view(), name="person-leave"),

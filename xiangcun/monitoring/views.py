@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.services import holds_county_level
-from xiangcun.core.views import ScopedDetailView, ScopedListView
+from xiangcun.core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ServiceActionView
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.households.models import (
     Household,
@@ -110,21 +110,25 @@ class ClueListView(ScopedListView):
         return super().get_queryset().select_related("household__region", "case").order_by("-created_at")
 
 
-def _household(request, uuid, action: str = "view") -> Household:
-    return get_object_or_404(Household.objects.restrict(request.user, action).select_related("region"), uuid=uuid)
+class HouseholdRecordMixin(ScopedObjectMixin):
+    """A page about one household, found by its UUID in the user's scope."""
+
+    model = Household
+    lookup_field = "uuid"
+    object_related = ("region",)
 
 
-class ClueReportView(LoginRequiredMixin, View):
+class ClueReportView(HouseholdRecordMixin, View):
     """A cadre records a clue for a household (入户排查, department data)."""
 
     template_name = "monitoring/clue_form.html"
 
     def get(self, request, uuid):
-        return render(request, self.template_name, {"household": _household(request, uuid),
+        return render(request, self.template_name, {"household": self.object,
                                                     "form": forms.ClueReportForm()})
 
     def post(self, request, uuid):
-        household = _household(request, uuid)
+        household = self.object
         form = forms.ClueReportForm(request.POST)
         if form.is_valid() and _run(request, lambda: monitoring.clue_report(actor=request.user, household=household,
                                                                             **form.cleaned_data),
@@ -133,18 +137,22 @@ class ClueReportView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"household": household, "form": form}, status=400)
 
 
-class ClueDismissView(LoginRequiredMixin, View):
-    def post(self, request, uuid):
-        clue = get_object_or_404(RiskClue.objects.restrict(request.user, "change"), uuid=uuid)
-        _run(request, lambda: monitoring.clue_dismiss(actor=request.user, clue=clue,
-                                                      reason=request.POST.get("reason", "")),
-             _("The clue is dismissed."))
-        return redirect("monitoring:clue-list")
+class ClueDismissView(ServiceActionView):
+    model = RiskClue
+    lookup_field = "uuid"
+    object_action = "change"
+
+    def perform(self, request, clue) -> str:
+        monitoring.clue_dismiss(actor=request.user, clue=clue, reason=request.POST.get("reason", ""))
+        return _("The clue is dismissed.")
+
+    def get_success_url(self) -> str:
+        return reverse("monitoring:clue-list")
 
 
 # --- cases ----------------------------------------------------------------------------------------------
 
-class CaseOpenView(LoginRequiredMixin, View):
+class CaseOpenView(HouseholdRecordMixin, View):
     """Open an inclusion case for a household, from its open clues and the warning's reasons."""
 
     template_name = "monitoring/case_open.html"
@@ -155,13 +163,13 @@ class CaseOpenView(LoginRequiredMixin, View):
                 "reasons": [risk.signal_text(s) for s in flag.signals] if flag else []}
 
     def get(self, request, uuid):
-        household = _household(request, uuid)
+        household = self.object
         form = forms.CaseOpenForm(household=household)
         form.initial["clues"] = list(form.fields["clues"].queryset)
         return render(request, self.template_name, self.context(request, household, form))
 
     def post(self, request, uuid):
-        household = _household(request, uuid)
+        household = self.object
         form = forms.CaseOpenForm(request.POST, household=household)
         opened = {}
         if form.is_valid():
@@ -239,11 +247,15 @@ class CaseDetailView(ScopedDetailView):
         )
 
 
-class CaseActionView(LoginRequiredMixin, View):
+class CaseActionView(ScopedObjectMixin, View):
     """POST one step of the workflow, or an objection, a measure, an elimination on a case."""
 
+    model = MonitoringCase
+    lookup_field = "uuid"
+    http_method_names = ["post"]
+
     def post(self, request, uuid, what: str):
-        case = get_object_or_404(MonitoringCase.objects.restrict(request.user, "view"), uuid=uuid)
+        case = self.object
         handler = getattr(self, f"do_{what.replace('-', '_')}", None)
         if handler is None:
             messages.error(request, _("Unknown action."))

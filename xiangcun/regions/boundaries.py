@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import threading
 
-from django.db.models import Q
 from shapely.geometry import mapping, shape
 
 from xiangcun.core.geo import bounding_box, distance_m
-from xiangcun.core.scoping import permission_name, prefix_q, user_scope
 from xiangcun.regions.choices import CODE_LENGTH, Level
 from xiangcun.regions.models import Region
 
@@ -31,22 +29,8 @@ _CACHE_SIZE = 5000
 
 
 def map_regions(user):
-    """The regions whose outlines this user's map may draw.
-
-    Staff: the regions ``restrict()`` gives them. A villager's role reaches only their own rows and a region
-    has no owner, so ``restrict()`` gives a villager nothing; but village names and outlines are public
-    geography, and a villager reports wherever they are, so their map draws the villages of their county
-    (the same villages the report form offers them).
-    """
-    scope = user_scope(user, permission_name(Region, "view"))
-    if not scope.own_rows:
-        return Region.objects.restrict(user, "view")
-    county_length = CODE_LENGTH[Level.COUNTY]
-    counties = {a.region.code[:county_length] for a in user.cached_assignments if a.role.self_only}
-    condition = Q(pk__in=[])
-    for code in (*scope.codes, *counties):
-        condition |= prefix_q("code", code)
-    return Region.objects.filter(condition)
+    """The regions whose outlines this user's map may draw (``RegionQuerySet.where_may_report``)."""
+    return Region.objects.where_may_report(user)
 
 
 def home_code(user) -> str:

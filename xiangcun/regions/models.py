@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.models import RegionScopedModel, ScopedManager, ScopedQuerySet, TimeStampedModel
-from xiangcun.core.scoping import prefix_q
-from xiangcun.regions.choices import FacilityKind, Level
+from xiangcun.core.scoping import prefix_q, user_scope
+from xiangcun.regions.choices import CODE_LENGTH, FacilityKind, Level
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -23,6 +23,24 @@ class RegionQuerySet(ScopedQuerySet):
     def top_level(self) -> RegionQuerySet:
         """The highest regions of this queryset: those whose parent is not in it."""
         return self.exclude(parent__in=self.values("pk")).order_by("code")
+
+    def where_may_report(self, user) -> RegionQuerySet:
+        """The regions where ``user`` may report a problem and whose outlines their map draws — the one rule for
+        the report form, the place picker and the boundaries endpoint.
+
+        Staff: the regions ``restrict()`` gives them. A villager's role reaches only their own rows and a region
+        has no owner, so ``restrict()`` gives a villager nothing; but village names and outlines are public
+        geography and a villager reports wherever they are, so they get every region of their county.
+        """
+        scope = user_scope(user, "regions.view_region")
+        if not scope.own_rows:
+            return self.restrict(user, "view")
+        county_length = CODE_LENGTH[Level.COUNTY]
+        counties = {a.region.code[:county_length] for a in user.cached_assignments if a.role.self_only}
+        condition = models.Q(pk__in=[])
+        for code in (*scope.codes, *counties):
+            condition |= prefix_q("code", code)
+        return self.filter(condition)
 
 
 class Region(TimeStampedModel):

@@ -149,6 +149,7 @@ NOT_A_RECORD = {
     "core:notification-open": "a person's own notification, found by recipient = the person (test_notifications)",
     "dashboard:feature": "a map feature of a layer; each layer's summary restricts its own rows (test_layers)",
     "dashboard:layer": "a map layer's key; each layer restricts its own rows (dashboard/tests/test_layers.py)",
+    "households:import-job": "a person's own Excel import job (ImportJob.visible_to: the uploader only; test_import)",
     "open311:media": "public Open311 media, named by its request's opaque token (incidents/tests/test_open311.py)",
 }
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -21,10 +21,16 @@ from django.views.generic import FormView
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.models import ImportJob
-from xiangcun.core.views import ScopedDetailView, ScopedListView
+from xiangcun.core.views import (
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    ScopedServiceFormView,
+    ServiceActionView,
+)
 from xiangcun.households import choices, forms, selectors
 from xiangcun.households.filtersets import HouseholdFilterSet, PersonFilterSet
-from xiangcun.households.models import House, Household, HouseholdTag, LandParcel, LivestockHolding, Person
+from xiangcun.households.models import House, Household, HouseholdTag, LandParcel, Person
 from xiangcun.households.services import registry
 
 
@@ -163,34 +169,35 @@ class MobileHouseholdCreateView(HouseholdCreateView):
         return f"{household.get_absolute_url()}?created=1"
 
 
-class HouseholdFormView(LoginRequiredMixin, FormView):
-    """A form about one household the user may change; subclasses call one service in ``perform``."""
+class HouseholdPageMixin:
+    """What the forms about one household share: the page, the title, errors on their fields, back to the household
+    (or to what the service made, e.g. the new household of a split)."""
 
     template_name = "households/action_form.html"
     title = ""
     success_message = _("Saved.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.household = get_object_or_404(
-            Household.objects.restrict(request.user, "change").select_related("region"), uuid=kwargs["uuid"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(household=self.household, title=self.title, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            target = self.perform(form)
-        except (ValidationError, ServiceError) as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect((target or self.household).get_absolute_url())
+    def show_error(self, form, error) -> None:
+        apply_errors(form, error)
 
-    def perform(self, form):
-        raise NotImplementedError
+    def get_success_url(self, result=None) -> str:
+        return (result or self.household).get_absolute_url()
+
+
+class HouseholdFormView(HouseholdPageMixin, ScopedServiceFormView):
+    """A form about one household the user may change; subclasses call one service in ``perform``."""
+
+    model = Household
+    lookup_field = "uuid"
+    object_action = "change"
+    object_related = ("region",)
+
+    @property
+    def household(self) -> Household:
+        return self.object
 
 
 class HouseholdEditView(HouseholdFormView):
@@ -217,16 +224,21 @@ class PersonAddView(HouseholdFormView):
                             reason=form.cleaned_data["reason"])
 
 
-class PersonFormView(HouseholdFormView):
-    """A form about one member: the person is looked up inside the household the user may change."""
+class PersonFormView(HouseholdPageMixin, ScopedServiceFormView):
+    """A form about one member the user may change (the page is about the member's household)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.person = get_object_or_404(Person.objects.restrict(request.user, "change").select_related(
-            "household", "household__region"), uuid=kwargs["uuid"])
-        kwargs["uuid"] = self.person.household.uuid
-        return super().dispatch(request, *args, **kwargs)
+    model = Person
+    lookup_field = "uuid"
+    object_action = "change"
+    object_related = ("household", "household__region")
+
+    @property
+    def person(self) -> Person:
+        return self.object
+
+    @property
+    def household(self) -> Household:
+        return self.object.household
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(person=self.person, **kwargs)
@@ -342,31 +354,30 @@ class LivestockFormView(HouseholdFormView):
         registry.livestock_set(actor=self.request.user, household=self.household, **form.cleaned_data)
 
 
-class PartDeleteView(LoginRequiredMixin, View):
-    """Remove a house, parcel or livestock row entered by mistake (POST)."""
+class PartDeleteView(ServiceActionView):
+    """Remove a house, parcel or livestock row entered by mistake (POST); ``model`` is given in urls.py."""
 
-    models = {"house": House, "parcel": LandParcel, "livestock": LivestockHolding}
+    model = House  # urls.py gives each route its model
+    object_action = "delete"
+    object_related = ("household",)
 
-    def post(self, request, kind: str, pk: int):
-        model = self.models.get(kind)
-        if model is None:
-            raise Http404
-        instance = get_object_or_404(model.objects.restrict(request.user, "delete").select_related("household"),
-                                     pk=pk)
-        try:
-            registry.part_delete(actor=request.user, instance=instance)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Removed."))
-        return HttpResponseRedirect(instance.household.get_absolute_url())
+    def perform(self, request, instance) -> str:
+        registry.part_delete(actor=request.user, instance=instance)
+        return _("Removed.")
+
+    def get_success_url(self) -> str:
+        return self.object.household.get_absolute_url()
 
 
-class PersonRevealView(LoginRequiredMixin, View):
+class PersonRevealView(ScopedObjectMixin, View):
     """Show one member's full ID number and phone (permission + security event); answers a small fragment."""
 
+    model = Person
+    lookup_field = "uuid"
+    http_method_names = ["post"]
+
     def post(self, request, uuid):
-        person = get_object_or_404(Person.objects.restrict(request.user, "view"), uuid=uuid)
+        person = self.object
         try:
             values = registry.person_reveal(actor=request.user, person=person, request=request)
         except ServiceError as error:

@@ -93,16 +93,9 @@ def add_service_error(form, error: ServiceError) -> None:
 # --- 随手拍 ----------------------------------------------------------------------------------------------------
 
 def report_villages(user):
-    """The villages a report may name: the county's for a villager (they report wherever they are), the
-    jurisdiction's for staff (the service refuses the rest anyway)."""
-    villages = Region.objects.filter(level=Level.VILLAGE).select_related("parent").order_by("code")
-    if user_scope(user, "incidents.add_incident").own_rows:
-        counties = {assignment.region.code[:6] for assignment in user.cached_assignments}
-        condition = Q(pk__in=[])
-        for county in counties:
-            condition |= prefix_q("code", county)
-        return villages.filter(condition)
-    return villages.restrict(user, "view")
+    """The villages a report may name (``RegionQuerySet.where_may_report``: a villager's county, staff's
+    jurisdiction; the service refuses the rest anyway)."""
+    return Region.objects.where_may_report(user).filter(level=Level.VILLAGE).select_related("parent").order_by("code")
 
 
 def category_groups() -> list[dict]:

@@ -14,6 +14,7 @@ from django.views import View
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.services import holds_county_level
+from xiangcun.core.views import ScopedObjectMixin
 from xiangcun.households import choices as household_choices
 from xiangcun.households.models import Household
 from xiangcun.livelihoods import choices, estimation
@@ -97,14 +98,16 @@ class IncomeRulesView(LoginRequiredMixin, View):
         return redirect(f"{request.path}?county={county}")
 
 
-class IncomeRecordEditView(LoginRequiredMixin, View):
+class IncomeRecordEditView(ScopedObjectMixin, View):
     """A household's 家庭收入 of one year: the form, with the estimate of that year beside it."""
 
+    model = Household
+    lookup_field = "uuid"
+    object_related = ("region",)
     template_name = "livelihoods/income_record_form.html"
 
     def household(self, request, uuid) -> Household:
-        return get_object_or_404(Household.objects.restrict(request.user, "view").select_related("region"),
-                                 uuid=uuid)
+        return self.object
 
     def render_form(self, request, household, form, year, status=200):
         estimate = estimation.estimate_household(household, year)

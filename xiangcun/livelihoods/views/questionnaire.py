@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.scoping import permission_name
+from xiangcun.core.views import ScopedObjectMixin
 from xiangcun.households import choices as household_choices
 from xiangcun.households.models import Person
 from xiangcun.livelihoods import choices, places
@@ -86,13 +87,18 @@ class WorkForView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "found": found, "limit": SEARCH_LIMIT})
 
 
-class WorkForPersonView(LoginRequiredMixin, View):
+class WorkForPersonView(ScopedObjectMixin, View):
     """The questionnaire filled in by a grid worker for the person (collected: grid worker)."""
 
+    model = Person
+    lookup_field = "uuid"
     template_name = "livelihoods/mobile/work.html"
 
+    def object_queryset(self):
+        return _recordable(self.request.user)
+
     def person(self, request, uuid) -> Person:
-        return get_object_or_404(_recordable(request.user), uuid=uuid)
+        return self.object
 
     def context(self, person) -> dict:
         return {"person": person, "for_someone": True, "destinations": places.USUAL_DESTINATIONS}

@@ -130,3 +130,17 @@ def test_a_user_without_the_permission_is_refused(personas):
             feature(JIEDI, square(104.3, 33.7))), code_field="adcode")
     assert caught.value.status == 403
     assert Region.objects.get(code=JIEDI).boundary is None
+
+
+def test_the_report_form_and_the_map_use_one_rule_for_where_a_villager_may_report(tree, personas):
+    from xiangcun.incidents.views.mobile import report_villages
+    from xiangcun.regions.boundaries import map_regions
+    from xiangcun.regions.choices import Level
+    from xiangcun.regions.models import Region
+
+    villager, clerk = personas["villager_a"], personas["village_clerk_a"]
+    county_villages = set(Region.objects.under("623023").filter(level=Level.VILLAGE).values_list("code", flat=True))
+    assert set(report_villages(villager).values_list("code", flat=True)) == county_villages
+    assert set(map_regions(villager).filter(level=Level.VILLAGE).values_list("code", flat=True)) == county_villages
+    assert set(report_villages(clerk).values_list("code", flat=True)) == {"623023103203"}
+    assert set(map_regions(clerk).values_list("code", flat=True)) == {"623023103203"}
