@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from xiangcun.core.tests.browser import BROWSER_MARKS, drawn_share, foreign_requests, login, screenshot
+from xiangcun.core.tests.browser import watch_failures as watch_page_failures
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
 pytestmark = BROWSER_MARKS
@@ -47,12 +48,8 @@ TEXT_SIZE = """(id) => { const option = document.getElementById(id).xiangcunChar
 
 
 def watch_failures(page) -> list[str]:
-    """Failed requests, answers ≥ 400, script errors and console errors of the page, collected from now on."""
-    failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
-    page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
-            if response.status >= 400 else None)
-    page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
+    """What the shared rule counts (core.tests.browser.watch_failures) and console errors, from now on."""
+    failed = watch_page_failures(page)
     page.on("console", lambda message: failed.append(f"console: {message.text}") if message.type == "error" else None)
     return failed
 

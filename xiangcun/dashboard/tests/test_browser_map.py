@@ -4,7 +4,7 @@ search box flies to a village and a click on a household opens its summary."""
 
 from __future__ import annotations
 
-from xiangcun.core.tests.browser import BROWSER_MARKS, foreign_requests, login, screenshot
+from xiangcun.core.tests.browser import BROWSER_MARKS, foreign_requests, login, screenshot, watch_failures
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
 pytestmark = BROWSER_MARKS
@@ -36,16 +36,6 @@ def settle(page, key: str | None = None) -> None:
                                " return row.dataset.count !== undefined && !row.dataset.loading; }")
     page.wait_for_function(f"() => !{MAP}.map.isMoving()")
     page.evaluate(IDLE)
-
-
-def watch_failures(page) -> list[str]:
-    failed: list[str] = []
-    # A layer's request cancelled by a newer one (the map moved again) is aborted on purpose, not failed.
-    page.on("requestfailed", lambda request: failed.append(f"failed {request.url} {request.failure}")
-            if request.failure != "net::ERR_ABORTED" else None)
-    page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
-    return failed
 
 
 def test_the_county_map_draws_toggles_a_layer_and_renders_3d_houses(live_platform, browser_page):

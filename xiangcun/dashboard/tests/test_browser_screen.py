@@ -21,6 +21,7 @@ from xiangcun.core.tests.browser import (
     login,
     path_of,
     screenshot,
+    watch_failures,
 )
 
 pytest_plugins = ["xiangcun.core.tests.browser"]
@@ -61,11 +62,7 @@ def test_the_county_screen_draws_goes_live_and_drills_down(live_platform, browse
 
     page = browser_page(viewport=SCREEN)
     login(page, "county_admin")
-    failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
-    page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
-            if response.status >= 400 else None)
-    page.on("pageerror", lambda error: failed.append(f"script error: {error}"))
+    failed = watch_failures(page)
 
     started = time.monotonic()
     page.goto(f"/screen/{COUNTY}/?capture=1")
