@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from xiangcun.regions import facility_views, views
+from xiangcun.regions.views import facilities as facility_views
+from xiangcun.regions.views import regions as views
 
 app_name = "regions"
 urlpatterns = [

@@ -17,7 +17,8 @@ from xiangcun.accounts.models import Department, User
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.scoping import user_scope
 from xiangcun.core.views import CountyConfigMixin, ScopedServiceFormView, ScopedViewMixin, ServiceFormView
-from xiangcun.incidents import forms, selectors, services
+from xiangcun.incidents import selectors, services
+from xiangcun.incidents.forms import desk as forms
 from xiangcun.incidents.models import Category, DispatchRule
 from xiangcun.incidents.services.config import county_users
 from xiangcun.regions.choices import Level

@@ -19,8 +19,9 @@ from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.scoping import user_scope
 from xiangcun.core.views import ScopedDetailView, ScopedObjectMixin, ScopedPhotoView
 from xiangcun.core.workflow import allowed_actions
-from xiangcun.incidents import forms, selectors, services
+from xiangcun.incidents import selectors, services
 from xiangcun.incidents.choices import AssigneeKind, EventKind, State
+from xiangcun.incidents.forms import desk as forms
 from xiangcun.incidents.models import Incident, IncidentEvent, IncidentPhoto
 from xiangcun.incidents.workflow import TABLE
 from xiangcun.regions.choices import Level

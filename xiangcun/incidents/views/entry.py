@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from xiangcun.core.errors import ServiceError
-from xiangcun.incidents import forms, services
+from xiangcun.incidents import services
+from xiangcun.incidents.forms import desk as forms
 from xiangcun.regions import boundaries
 
 FIELD_ALIASES = {"location": "lat", "client_key": None, "household": None}

@@ -28,7 +28,7 @@ from xiangcun.core.views import ScopedObjectMixin
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.incidents import choices, services
 from xiangcun.incidents.filtersets import IncidentFilterSet
-from xiangcun.incidents.mobile_forms import (
+from xiangcun.incidents.forms.mobile import (
     CommentForm,
     NoteForm,
     PatrolEndForm,
