@@ -21,8 +21,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from xiangcun.core.errors import ServiceError
-from xiangcun.core.services import holds_county_level
-from xiangcun.core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ServiceActionView
+from xiangcun.core.views import (
+    CountyConfigMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    ServiceActionView,
+)
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.households.models import (
     Household,
@@ -368,21 +373,19 @@ class RegisterView(LoginRequiredMixin, TemplateView):
 
 # --- configuration --------------------------------------------------------------------------------------
 
-class ConfigView(LoginRequiredMixin, TemplateView):
+class ConfigView(CountyConfigMixin, TemplateView):
     """Monitoring lines, household tags and low-income types: county staff change them, others read."""
 
+    config_model = MonitoringLine
     template_name = "monitoring/config.html"
     FORMS = {"line": forms.MonitoringLineForm, "tag": forms.HouseholdTagForm, "category": forms.LowIncomeCategoryForm}
 
-    def can_change(self) -> bool:
-        return holds_county_level(self.request.user, MonitoringLine, "change")
-
     def get_context_data(self, **kwargs):
-        editable = self.can_change()
+        editable = self.can_change
         bound = kwargs.pop("bound", {})
         return super().get_context_data(
             lines=MonitoringLine.objects.all(), tags=HouseholdTag.objects.all(),
-            categories=LowIncomeCategory.objects.all(), can_change=editable,
+            categories=LowIncomeCategory.objects.all(),
             forms={key: bound.get(key) or form_class(prefix=key) for key, form_class in self.FORMS.items()}
             if editable else {},
             **kwargs,

@@ -14,7 +14,7 @@ from django.views import View
 
 from xiangcun.core.errors import ServiceError
 from xiangcun.core.services import holds_county_level
-from xiangcun.core.views import ScopedObjectMixin
+from xiangcun.core.views import CountyConfigMixin, ScopedObjectMixin
 from xiangcun.households import choices as household_choices
 from xiangcun.households.models import Household
 from xiangcun.livelihoods import choices, estimation
@@ -43,9 +43,10 @@ class IncomeCheckView(LoginRequiredMixin, View):
                                                     "paginator": page.paginator if page else None})
 
 
-class IncomeRulesView(LoginRequiredMixin, View):
+class IncomeRulesView(CountyConfigMixin, View):
     """收入测算 rules of the county: everybody reads them, county-level staff change them (a form per rule)."""
 
+    config_model = IncomeRule
     template_name = "livelihoods/income_rules.html"
 
     def county(self, request) -> str | None:

@@ -117,7 +117,7 @@ def test_only_county_staff_get_the_configuration_forms(client_as, line):
     refused = client_as("township_officer").post(reverse("monitoring:config"), {
         "kind": "line", "line-province_code": "62", "line-year": "2030", "line-amount": "9000",
         "line-near_ratio": "1.2", "line-drop_percent": "30", "line-notice_days": "5"})
-    assert refused.status_code == 400 and not MonitoringLine.objects.filter(year=2030).exists()
+    assert refused.status_code == 403 and not MonitoringLine.objects.filter(year=2030).exists()
     county = client_as("county_admin")
     assert 'data-testid="line-form"' in county.get(reverse("monitoring:config")).content.decode()
     county.post(reverse("monitoring:config"), {
