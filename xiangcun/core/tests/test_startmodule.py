@@ -43,7 +43,8 @@ def test_a_generated_module_passes_the_checks_and_joins_the_menu(tmp_path):
     module = project / "xiangcun" / "sample_things"
     for name in ("models.py", "services.py", "selectors.py", "filtersets.py", "forms.py", "views.py", "api.py",
                  "urls.py", "navigation.py", "figures.py", "layers.py", "demo.py", "tests/factories.py",
-                 "tests/test_sample_things.py", "templates/sample_things/list.html", "migrations/0001_initial.py"):
+                 "errors.py", "tests/test_sample_things.py", "templates/sample_things/list.html",
+                 "migrations/0001_initial.py"):
         assert (module / name).exists(), name
     assert '"xiangcun.sample_things",' in (project / "xiangcun" / "settings.py").read_text()
     assert 'include("xiangcun.sample_things.urls")' in (project / "xiangcun" / "urls.py").read_text()
