@@ -313,13 +313,13 @@ class MergeView(HouseholdFormView):
 class PartFormView(HouseholdFormView):
     """Add (no ``pk``) or change a house or a land parcel of the household."""
 
-    model = None
+    part_model = None  # House or LandParcel
 
     def get_instance(self):
         pk = self.kwargs.get("pk")
         if pk is None:
             return None
-        return get_object_or_404(self.model.objects.restrict(self.request.user, "change"), pk=pk,
+        return get_object_or_404(self.part_model.objects.restrict(self.request.user, "change"), pk=pk,
                                  household=self.household)
 
     def get_form_kwargs(self):
@@ -327,7 +327,7 @@ class PartFormView(HouseholdFormView):
 
 
 class HouseFormView(PartFormView):
-    model = House
+    part_model = House
     form_class = forms.HouseForm
     title = _("House")
 
@@ -337,7 +337,7 @@ class HouseFormView(PartFormView):
 
 
 class ParcelFormView(PartFormView):
-    model = LandParcel
+    part_model = LandParcel
     form_class = forms.ParcelForm
     title = _("Land parcel")
 

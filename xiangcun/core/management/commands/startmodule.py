@@ -35,6 +35,11 @@ SCAFFOLD_MESSAGES = {
 }
 
 
+def snake(name: str) -> str:
+    """PartyBranch → party_branch (the services' <entity>_<verb> names)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def camel(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 
@@ -68,7 +73,8 @@ class Command(TemplateCommand):
         title_zh = options.get("title_zh") or title
         record_zh = options.get("record_zh") or f"{title_zh}记录"
         context = {
-            "model_name": model, "model_lower": model.lower(), "title_en": title, "title_zh": title_zh,
+            "model_name": model, "model_lower": model.lower(), "model_snake": snake(model), "title_en": title,
+            "title_zh": title_zh,
             "verbose_en": f"{title} record", "plural_en": f"{title} records", "verbose_zh": record_zh,
             "url_slug": name.replace("_", "-"),
         }
@@ -89,9 +95,11 @@ class Command(TemplateCommand):
         if not options.get("no_migration"):
             subprocess.run([sys.executable, str(PACKAGE.parent / "manage.py"), "makemigrations", name], check=True,
                            cwd=PACKAGE.parent)
-        # Imports sort differently for each name (ruff is a dev dependency; without it the order is only cosmetic).
-        subprocess.run([sys.executable, "-m", "ruff", "check", "--fix", "--quiet", "--select", "I", str(target)],
-                       check=False, cwd=PACKAGE.parent, capture_output=True)
+        # Names of any length: ruff sorts the imports and wraps the lines (a dev dependency; without it the module
+        # works the same, only the layout differs).
+        for command in (["check", "--fix", "--quiet", "--select", "I"], ["format", "--quiet"]):
+            subprocess.run([sys.executable, "-m", "ruff", *command, str(target)], check=False, cwd=PACKAGE.parent,
+                           capture_output=True)
         slug = context["url_slug"]
         self.stdout.write(f"Module {name} is made in {target.relative_to(PACKAGE.parent)}: model {model}, pages "
                           f"/{slug}/, API /api/v1/{slug}/. Next: `manage.py migrate`, then docs/adding-a-module.md.")
