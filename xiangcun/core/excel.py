@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ def register(importer: Importer) -> Importer:
 
 def get_importer(kind: str) -> Importer:
     if kind not in REGISTRY:
-        raise ServiceError(_("Unknown kind of import."), code="import_kind_unknown", status=404)
+        raise ServiceError(_("Unknown kind of import."), code=CoreErrorCode.IMPORT_KIND_UNKNOWN, status=404)
     return REGISTRY[kind]
 
 
@@ -395,7 +395,7 @@ def import_job_create(*, actor, importer: Importer, upload: IO[bytes], file_name
                       mode: str = Mode.ALL_OR_NOTHING) -> ImportJob:
     """Store the uploaded file under MEDIA_ROOT/imports/ and queue a job for it (导入任务)."""
     if mode not in Mode.values:
-        raise ServiceError(_("Unknown import mode."), code="import_mode_unknown")
+        raise ServiceError(_("Unknown import mode."), code=CoreErrorCode.IMPORT_MODE_UNKNOWN)
     stored = _jobs_dir() / f"{uuid.uuid4().hex}.xlsx"
     with stored.open("wb") as handle:
         for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
