@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.scoping import permission_name, user_scope
+from xiangcun.core.services import Actor
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,9 @@ def allowed_actions(table: TransitionTable, state: str, user, obj: models.Model,
             if (table[(state, action)].manual or not manual_only) and may_perform(user, obj, table[(state, action)])]
 
 
-def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, actor, event_model: type[models.Model],
-                     event_field: str, comment: str = "", data: dict | None = None, updates: dict | None = None,
+def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, actor: Actor,
+                     event_model: type[models.Model], event_field: str, comment: str = "", data: dict | None = None,
+                     updates: dict | None = None,
                      state_field: str = "state", event_fields: dict | None = None) -> models.Model:
     """Move ``obj`` one step: check the table and the permission, compare-and-set, append the timeline row.
 
