@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xiangcun.accounts.choices import SecurityEventKind as Kind
 from xiangcun.accounts.choices import SecurityEventResult as Result
+from xiangcun.accounts.errors import ErrorCode
 from xiangcun.accounts.models import ApiToken, Role, RoleAssignment, SecurityEvent, User, UserSession
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.http import client_ip
@@ -69,8 +70,8 @@ def _require_manage(actor: User, target: User) -> None:
     if not User.objects.restrict(actor, "change").filter(pk=target.pk).exists():
         raise OutOfScope()
     if not can_manage_user(actor, target):
-        raise ServiceError(_("This user holds a role above yours or outside your regions."), code="role_above_own",
-                           status=403)
+        raise ServiceError(_("This user holds a role above yours or outside your regions."),
+                           code=ErrorCode.ROLE_ABOVE_OWN, status=403)
 
 
 # --- users -----------------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ def user_create(
     if not can_grant(actor, role, region):
         raise ServiceError(
             _("You cannot grant the role %(role)s in %(region)s.") % {"role": role.name, "region": region},
-            code="role_above_own", status=403,
+            code=ErrorCode.ROLE_ABOVE_OWN, status=403,
         )
     user = User(username=username, full_name=full_name, phone=phone, department=department,
                 must_change_password=must_change_password)
@@ -164,7 +165,7 @@ def role_grant(*, actor: User, user: User, role: Role, region, request=None) -> 
     if not can_grant(actor, role, region):
         raise ServiceError(
             _("You cannot grant the role %(role)s in %(region)s.") % {"role": role.name, "region": region},
-            code="role_above_own", status=403,
+            code=ErrorCode.ROLE_ABOVE_OWN, status=403,
         )
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, region=region, defaults={"granted_by": actor}
@@ -180,7 +181,8 @@ def role_revoke(*, actor: User, assignment: RoleAssignment, request=None) -> Non
     if not RoleAssignment.objects.restrict(actor, "delete").filter(pk=assignment.pk).exists():
         raise OutOfScope()
     if not can_grant(actor, assignment.role, assignment.region):
-        raise ServiceError(_("This role is above yours; you cannot revoke it."), code="role_above_own", status=403)
+        raise ServiceError(_("This role is above yours; you cannot revoke it."), code=ErrorCode.ROLE_ABOVE_OWN,
+                           status=403)
     security_event_record(kind=Kind.ROLE_REVOKED, actor=actor, request=request, target=assignment.user.username,
                           detail={"role": assignment.role.code, "region": assignment.region.code})
     assignment.delete()

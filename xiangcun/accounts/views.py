@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from xiangcun.accounts import forms, services
 from xiangcun.accounts.choices import SecurityEventKind
+from xiangcun.accounts.errors import ErrorCode
 from xiangcun.accounts.filtersets import SecurityEventFilterSet, UserFilterSet
 from xiangcun.accounts.models import RoleAssignment, SecurityEvent, User
 from xiangcun.core.errors import ServiceError
@@ -196,7 +197,7 @@ class UserActionView(ServiceActionView):
             services.token_revoke(actor=actor, token=token, request=request)
             messages.success(request, _("Token revoked."))
         else:
-            raise ServiceError(_("Unknown action."), code="unknown_action")
+            raise ServiceError(_("Unknown action."), code=ErrorCode.UNKNOWN_ACTION)
 
 
 # --- audit (审计员) -------------------------------------------------------------------------------

@@ -36,8 +36,9 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.models import ImportJob
+from xiangcun.core.services import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -234,10 +235,10 @@ class Importer:
     def header(self, key: str) -> str:
         return self.column(key).header
 
-    def validate(self, rows: list[Row], *, actor) -> None:
+    def validate(self, rows: list[Row], *, actor: Actor) -> None:
         """Checks across rows and against the database; record problems with ``row.error``."""
 
-    def write(self, rows: list[Row], *, actor) -> int:
+    def write(self, rows: list[Row], *, actor: Actor) -> int:
         """Save the valid rows (inside the caller's transaction); return the number of records written."""
         raise NotImplementedError
 
@@ -257,7 +258,7 @@ def register(importer: Importer) -> Importer:
 
 def get_importer(kind: str) -> Importer:
     if kind not in REGISTRY:
-        raise ServiceError(_("Unknown kind of import."), code="import_kind_unknown", status=404)
+        raise ServiceError(_("Unknown kind of import."), code=CoreErrorCode.IMPORT_KIND_UNKNOWN, status=404)
     return REGISTRY[kind]
 
 
@@ -338,7 +339,7 @@ def _fail_groups(rows: list[Row]) -> None:
                       "group_failed")
 
 
-def run(importer: Importer, source: IO[bytes] | str | Path, *, actor, mode: str = Mode.ALL_OR_NOTHING,
+def run(importer: Importer, source: IO[bytes] | str | Path, *, actor: Actor, mode: str = Mode.ALL_OR_NOTHING,
         progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Read, validate and (according to ``mode``) write one file; the write is one transaction."""
     rows, file_errors, total = read_rows(importer, source, progress)
@@ -391,11 +392,11 @@ def count_rows(path: Path, sheet_title: str = "") -> int:
 
 
 @transaction.atomic
-def import_job_create(*, actor, importer: Importer, upload: IO[bytes], file_name: str,
+def import_job_create(*, actor: Actor, importer: Importer, upload: IO[bytes], file_name: str,
                       mode: str = Mode.ALL_OR_NOTHING) -> ImportJob:
     """Store the uploaded file under MEDIA_ROOT/imports/ and queue a job for it (导入任务)."""
     if mode not in Mode.values:
-        raise ServiceError(_("Unknown import mode."), code="import_mode_unknown")
+        raise ServiceError(_("Unknown import mode."), code=CoreErrorCode.IMPORT_MODE_UNKNOWN)
     stored = _jobs_dir() / f"{uuid.uuid4().hex}.xlsx"
     with stored.open("wb") as handle:
         for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.scoping import permission_name, user_scope
+from xiangcun.core.services import Actor
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def transition_for(table: TransitionTable, state: str, action: str) -> Transitio
     if transition is None:
         raise ServiceError(
             _("This step is not possible in the record's current state; reload the page to see what can be done."),
-            code="illegal_transition", status=409, state=state, action=action,
+            code=CoreErrorCode.ILLEGAL_TRANSITION, status=409, state=state, action=action,
         )
     return transition
 
@@ -105,8 +106,9 @@ def allowed_actions(table: TransitionTable, state: str, user, obj: models.Model,
             if (table[(state, action)].manual or not manual_only) and may_perform(user, obj, table[(state, action)])]
 
 
-def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, actor, event_model: type[models.Model],
-                     event_field: str, comment: str = "", data: dict | None = None, updates: dict | None = None,
+def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, actor: Actor,
+                     event_model: type[models.Model], event_field: str, comment: str = "", data: dict | None = None,
+                     updates: dict | None = None,
                      state_field: str = "state", event_fields: dict | None = None) -> models.Model:
     """Move ``obj`` one step: check the table and the permission, compare-and-set, append the timeline row.
 
@@ -117,15 +119,15 @@ def apply_transition(*, table: TransitionTable, obj: models.Model, action: str, 
     old = getattr(obj, state_field)
     transition = transition_for(table, old, action)
     if not may_perform(actor, obj, transition):
-        raise ServiceError(_("You do not have permission to take this step here."), code="permission_denied",
-                           status=403)
+        raise ServiceError(_("You do not have permission to take this step here."),
+                           code=CoreErrorCode.PERMISSION_DENIED, status=403)
     values = {state_field: transition.next_state, **(updates or {})}
     if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
         values["updated_at"] = timezone.now()
     changed = type(obj)._default_manager.filter(pk=obj.pk, **{state_field: old}).update(**values)
     if changed == 0:
         raise ServiceError(_("Someone else changed this record in the meantime; reload the page and try again."),
-                           code="state_changed", status=409)
+                           code=CoreErrorCode.STATE_CHANGED, status=409)
     for name, value in values.items():
         setattr(obj, name, value)
     return event_model._default_manager.create(**{event_field: obj}, action=action, from_state=old,

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from xiangcun.accounts.choices import SecurityEventKind
 from xiangcun.accounts.services import security_event_record
 from xiangcun.core import excel
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.masking import mask_id_card, mask_phone
+from xiangcun.core.services import Actor
 from xiangcun.households import choices, importing
+from xiangcun.households.errors import ErrorCode
 from xiangcun.households.filtersets import HouseholdFilterSet
 from xiangcun.households.models import Household, HouseholdTag, Person
 from xiangcun.livelihoods.models import Employment, IncomeRecord
@@ -57,7 +59,8 @@ def can_reveal(user) -> bool:
 def filtered_households(user, params: Mapping[str, Any], request=None) -> QuerySet[Household]:
     """The households the list page would show with these filters, among those the user may export."""
     if not user.has_perm(EXPORT_PERMISSION):
-        raise ServiceError(_("You do not have permission to do this."), code="permission_denied", status=403)
+        raise ServiceError(_("You do not have permission to do this."), code=CoreErrorCode.PERMISSION_DENIED,
+                           status=403)
     households = Household.objects.restrict(user, EXPORT_PERMISSION)
     filterset = HouseholdFilterSet(params, queryset=households, request=request)
     return filterset.qs if filterset.is_valid() else households.none()
@@ -116,16 +119,16 @@ SHEETS = {"members": (importing.MEMBERS, _members_rows), "income": (importing.IN
           "employment": (importing.EMPLOYMENT, _employment_rows)}
 
 
-def households_export(*, actor, sheet: str = "members", params: Mapping[str, Any] | None = None, full: bool = False,
-                      request=None) -> tuple[bytes, int]:
+def households_export(*, actor: Actor, sheet: str = "members", params: Mapping[str, Any] | None = None,
+                      full: bool = False, request=None) -> tuple[bytes, int]:
     """导出 — the workbook of one sheet for the filtered households in the actor's scope, and its row count.
 
     ``full`` (unmasked values) needs ``accounts.reveal_personal_data``; the export is audited either way.
     """
     if sheet not in SHEETS:
-        raise ServiceError(_("Unknown kind of export."), code="export_kind_unknown", status=404)
+        raise ServiceError(_("Unknown kind of export."), code=ErrorCode.EXPORT_KIND_UNKNOWN, status=404)
     if full and not can_reveal(actor):
-        raise ServiceError(_("You may not export unmasked personal data."), code="reveal_denied", status=403)
+        raise ServiceError(_("You may not export unmasked personal data."), code=ErrorCode.REVEAL_DENIED, status=403)
     params = params or {}
     importer, build = SHEETS[sheet]
     rows, count = build(filtered_households(actor, params, request), actor, full)

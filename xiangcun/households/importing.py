@@ -29,9 +29,10 @@ from xiangcun.core import excel
 from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.excel import Column, Row
-from xiangcun.core.services import require_region_in_scope
+from xiangcun.core.services import Actor, require_region_in_scope
 from xiangcun.core.validators import parse_id_card
 from xiangcun.households import choices
+from xiangcun.households.errors import ErrorCode
 from xiangcun.households.models import Household, HouseholdTag, Person, PersonEvent
 from xiangcun.households.validation import check_identity, check_phone, duplicate_id_error
 from xiangcun.livelihoods import choices as livelihood_choices
@@ -121,7 +122,7 @@ def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
 class Villages:
     """The villages (and their groups) a user may add households to, by code, official and short name."""
 
-    def __init__(self, actor) -> None:
+    def __init__(self, actor: Actor) -> None:
         regions = Region.objects.filter(level__in=(Level.VILLAGE, Level.GROUP))
         if actor is not None:
             regions = regions.restrict(actor, "households.add_household")
@@ -253,7 +254,7 @@ class MembersImporter(HouseholdRowsMixin, excel.Importer):
     )
     household_fields = ("village", "group", "address", "phone", "tags")
 
-    def validate(self, rows: list[Row], *, actor) -> None:
+    def validate(self, rows: list[Row], *, actor: Actor) -> None:
         villages = Villages(actor)
         tags = {}
         for tag in HouseholdTag.objects.all():
@@ -382,14 +383,14 @@ class MembersImporter(HouseholdRowsMixin, excel.Importer):
             if row.data.get("id_hash") in taken:
                 row.error_from(column, duplicate_id_error())
 
-    def write(self, rows: list[Row], *, actor) -> int:
+    def write(self, rows: list[Row], *, actor: Actor) -> int:
         by_household: dict[object, list[Row]] = defaultdict(list)
         for row in rows:
             by_household[row.group].append(row)
         # Re-checked inside the transaction: a person registered since the validation is refused now.
         if _registered_hashes([row.data["id_hash"] for row in rows]):
             raise ServiceError(_("Some ID numbers were registered meanwhile; nothing was saved. Import the file "
-                                 "again to see which."), code="import_conflict")
+                                 "again to see which."), code=ErrorCode.IMPORT_CONFLICT)
         heads = {key: next(row for row in members if row.data.get("head")) for key, members in by_household.items()}
         for village in {head.data["village"] for head in heads.values()}:
             if actor is not None:
@@ -478,7 +479,7 @@ class MembersImporter(HouseholdRowsMixin, excel.Importer):
         return serials
 
     @staticmethod
-    def _verify_in_scope(actor, households: list[Household]) -> None:
+    def _verify_in_scope(actor: Actor, households: list[Household]) -> None:
         """Save, then verify (``core.services.verify_saved_in_scope``) for the whole batch at once."""
         ids = [household.pk for household in households]
         visible = 0
@@ -515,7 +516,7 @@ class IncomeImporter(HouseholdRowsMixin, excel.Importer):
     )
     amounts = ("wage_income", "business_income", "business_expense", "property_income", "transfer_income")
 
-    def validate(self, rows: list[Row], *, actor) -> None:
+    def validate(self, rows: list[Row], *, actor: Actor) -> None:
         numbers = sorted({row.values["number"] for row in rows if row.values["number"]})
         households: dict[str, tuple[int, int]] = {}
         visible = Household.objects.all() if actor is None else Household.objects.restrict(
@@ -542,7 +543,7 @@ class IncomeImporter(HouseholdRowsMixin, excel.Importer):
                               % {"row": seen[(number, year)]}, "duplicate_in_file")
                 seen.setdefault((number, year), row.number)
 
-    def write(self, rows: list[Row], *, actor) -> int:
+    def write(self, rows: list[Row], *, actor: Actor) -> int:
         records = []
         for row in rows:
             record = IncomeRecord(household_id=row.data["household_id"], year=row.values["year"],
@@ -590,7 +591,7 @@ class EmploymentImporter(HouseholdRowsMixin, excel.Importer):
         Column("monthly_income", "月收入", _money(), example="4500.00", width=10),
     )
 
-    def validate(self, rows: list[Row], *, actor) -> None:
+    def validate(self, rows: list[Row], *, actor: Actor) -> None:
         column = self.header("id_number")
         today = date.today()
         for row in rows:
@@ -651,7 +652,7 @@ class EmploymentImporter(HouseholdRowsMixin, excel.Importer):
             return livelihood_choices.WorkPlace.IN_COUNTY
         return livelihood_choices.WorkPlace.IN_PROVINCE
 
-    def write(self, rows: list[Row], *, actor) -> int:
+    def write(self, rows: list[Row], *, actor: Actor) -> int:
         jobs = [Employment(person_id=row.data["person_id"], destination_province=row.values["province"],
                            destination_city=row.values["city"] or "", destination_county=row.values["county"] or "",
                            place=row.data["place"], industry=row.values["industry"],

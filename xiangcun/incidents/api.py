@@ -26,6 +26,7 @@ from xiangcun.core.errors import ServiceError
 from xiangcun.core.scoping import user_scope
 from xiangcun.core.workflow import transition_for
 from xiangcun.incidents import choices, services
+from xiangcun.incidents.errors import ErrorCode
 from xiangcun.incidents.filtersets import IncidentFilterSet
 from xiangcun.incidents.models import Category, DispatchRule, Incident, IncidentEvent, IncidentPhoto, Patrol
 from xiangcun.incidents.serializers import (
@@ -186,23 +187,23 @@ class IncidentViewSet(ScopedViewSet):
         if kind == choices.AssigneeKind.USER:
             found = User.objects.filter(pk=int(target), is_active=True).first() if target.isdigit() else None
             if found is None:
-                raise ServiceError(_missing(), code="invalid_assignee", field="target")
+                raise ServiceError(_missing(), code=ErrorCode.INVALID_ASSIGNEE, field="target")
             return services.Assignment(kind, user=found)
         if kind == choices.AssigneeKind.DEPARTMENT:
             found = Department.objects.filter(pk=int(target)).select_related("region").first() \
                 if target.isdigit() else None
             if found is None:
-                raise ServiceError(_missing(), code="invalid_assignee", field="target")
+                raise ServiceError(_missing(), code=ErrorCode.INVALID_ASSIGNEE, field="target")
             return services.Assignment(kind, department=found)
         if kind == choices.AssigneeKind.GRID and target:
             found = Grid.objects.filter(code=target).first()
             if found is None:
-                raise ServiceError(_missing(), code="invalid_assignee", field="target")
+                raise ServiceError(_missing(), code=ErrorCode.INVALID_ASSIGNEE, field="target")
             return services.Assignment(kind, grid=found)
         if kind == choices.AssigneeKind.TOWNSHIP and target:
             found = Region.objects.filter(code=target).first()
             if found is None:
-                raise ServiceError(_missing(), code="invalid_assignee", field="target")
+                raise ServiceError(_missing(), code=ErrorCode.INVALID_ASSIGNEE, field="target")
             return services.Assignment(kind, region=found)
         return services.Assignment(kind)
 

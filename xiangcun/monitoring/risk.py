@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from xiangcun.core.crypto import lookup_hash
 from xiangcun.core.scoping import prefix_q
-from xiangcun.core.services import require_county_level
+from xiangcun.core.services import Actor, require_county_level
 from xiangcun.households.choices import (
     DANGEROUS_RATINGS,
     Health,
@@ -202,7 +202,7 @@ class RiskRun:
 
 
 @transaction.atomic
-def risk_compute_all(*, actor=None, on: date | None = None, region_code: str | None = None) -> RiskRun:
+def risk_compute_all(*, actor: Actor = None, on: date | None = None, region_code: str | None = None) -> RiskRun:
     """Recompute the warnings of every household (or those under ``region_code``) and replace them at once."""
     if actor is not None:
         require_county_level(actor, RiskFlag, "change")

@@ -20,12 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.notify import Message, notify
-from xiangcun.core.services import (
-    require_county_level,
-    require_permission,
-    require_region_in_scope,
-    verify_saved_in_scope,
-)
+from xiangcun.core.services import Actor, authorize, require_county_level, require_permission, save_checked
 from xiangcun.core.workflow import apply_transition, transition_for
 from xiangcun.households.models import (
     Household,
@@ -40,6 +35,7 @@ from xiangcun.monitoring.choices import (
     MeasureStatus,
     ObjectionStatus,
 )
+from xiangcun.monitoring.errors import ErrorCode
 from xiangcun.monitoring.models import (
     AssistanceMeasure,
     CaseEvent,
@@ -61,10 +57,19 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _require_visible(actor, model, obj, action: str = "view") -> None:
-    """The row as the actor may see it, or 'not found' (never 'forbidden')."""
-    if actor is not None and not model._default_manager.restrict(actor, action).filter(pk=obj.pk).exists():
+def _require_visible(actor: Actor, model, obj, action: str = "view", *,
+                     part: tuple[type, str] | None = None) -> None:
+    """The row as the actor may see it, or 'not found' (never 'forbidden').
+
+    ``part`` is the permission a row attached to it needs as well, e.g. ``(NoticeObjection, "add")``: held
+    anywhere, since the row it hangs on has just been found in scope.
+    """
+    if actor is None:
+        return
+    if not model._default_manager.restrict(actor, action).filter(pk=obj.pk).exists():
         raise OutOfScope()
+    if part is not None:
+        require_permission(actor, *part)
 
 
 def _clean_text(value: str | None) -> str:
@@ -93,7 +98,7 @@ def current_line(region_code: str, on: date | None = None) -> MonitoringLine | N
 # --- clues -----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def clue_report(*, actor, household: Household, source: str, signal: str, description: str = "",
+def clue_report(*, actor: Actor, household: Household, source: str, signal: str, description: str = "",
                 amount: Decimal | None = None, occurred_on: date | None = None) -> RiskClue:
     """Record a 风险线索 of a household: a cadre's check, department data, or the household's own declaration.
 
@@ -107,15 +112,12 @@ def clue_report(*, actor, household: Household, source: str, signal: str, descri
         if not actor.has_perm("households.change_household") and source != ClueSource.SELF_DECLARATION:
             source = ClueSource.SELF_DECLARATION  # a villager's report is their own declaration, whatever was sent
     if occurred_on and occurred_on > _today():
-        raise ServiceError(_("The date lies in the future; enter the day it happened."), code="future_date")
+        raise ServiceError(_("The date lies in the future; enter the day it happened."), code=ErrorCode.FUTURE_DATE)
     if amount is not None and amount < 0:
-        raise ServiceError(_("The amount cannot be negative."), code="negative_amount")
+        raise ServiceError(_("The amount cannot be negative."), code=ErrorCode.NEGATIVE_AMOUNT)
     clue = RiskClue(household=household, source=source, signal=signal, description=_clean_text(description),
                     amount=amount, occurred_on=occurred_on, reported_by=actor)
-    clue.full_clean()
-    clue.save()
-    if actor is not None:
-        verify_saved_in_scope(actor, clue, "add")
+    save_checked(clue, actor=actor, action="add")
     if clue.source == ClueSource.SELF_DECLARATION:
         _tell_the_village(clue, exclude=actor)
     return clue
@@ -147,15 +149,13 @@ def _tell_the_village(clue: RiskClue, *, exclude=None) -> None:
 
 
 @transaction.atomic
-def clue_dismiss(*, actor, clue: RiskClue, reason: str) -> RiskClue:
+def clue_dismiss(*, actor: Actor, clue: RiskClue, reason: str) -> RiskClue:
     """Close an open clue without a case (checked and found to be no risk)."""
-    if actor is not None:
-        require_permission(actor, RiskClue, "change")
-        require_region_in_scope(actor, RiskClue, "change", clue.household.region)
+    authorize(actor, RiskClue, "change", region=clue.household.region)
     if clue.status != ClueStatus.OPEN:
-        raise ServiceError(_("Only an open clue can be dismissed."), code="clue_not_open")
+        raise ServiceError(_("Only an open clue can be dismissed."), code=ErrorCode.CLUE_NOT_OPEN)
     if not _clean_text(reason):
-        raise ServiceError(_("Say why the clue is dismissed."), code="reason_required")
+        raise ServiceError(_("Say why the clue is dismissed."), code=ErrorCode.REASON_REQUIRED)
     clue.status = ClueStatus.DISMISSED
     clue.description = (clue.description + "\n" if clue.description else "") + _("Dismissed: %(reason)s") % {
         "reason": reason.strip()}
@@ -177,78 +177,69 @@ def _monitoring_category(value) -> LowIncomeCategory | None:
         category = LowIncomeCategory.objects.filter(**lookup).first()
     if category is None or not category.active or not category.is_monitoring:
         raise ServiceError(_("Choose one of the active monitoring categories (脱贫不稳定户, 边缘易致贫户, "
-                             "突发严重困难户 …)."), code="bad_category")
+                             "突发严重困难户 …)."), code=ErrorCode.BAD_CATEGORY)
     return category
 
 
-def _add_event(case: MonitoringCase, *, actor, action: str, comment: str = "", data: dict | None = None) -> CaseEvent:
+def _add_event(case: MonitoringCase, *, actor: Actor, action: str, comment: str = "",
+               data: dict | None = None) -> CaseEvent:
     """A timeline row that is not a state change (a case opened, a measure added)."""
     return CaseEvent.objects.create(case=case, action=action, from_state=case.state, to_state=case.state,
                                     actor=actor, comment=comment, data=data or {})
 
 
 @transaction.atomic
-def case_open(*, actor, household: Household, clues: list[RiskClue] | tuple = (),
+def case_open(*, actor: Actor, household: Household, clues: list[RiskClue] | tuple = (),
               category: LowIncomeCategory | None = None, summary: str = "") -> MonitoringCase:
     """Open an inclusion case (纳入监测) for a household, from its clues or a cadre's own finding."""
-    if actor is not None:
-        require_permission(actor, MonitoringCase, "add")
-        require_region_in_scope(actor, MonitoringCase, "add", household.region)
+    authorize(actor, MonitoringCase, "add", region=household.region)
     busy = household.cases.filter(kind=CaseKind.INCLUSION,
                                   state__in=[*workflow.OPEN_STATES, CaseState.ASSISTING]).first()
     if busy is not None:
         raise ServiceError(_("This household already has a monitoring case (%(state)s); continue that one.")
-                           % {"state": busy.get_state_display()}, code="case_exists")
+                           % {"state": busy.get_state_display()}, code=ErrorCode.CASE_EXISTS)
     clues = list(clues)
     for clue in clues:
         if clue.household_id != household.pk or clue.status != ClueStatus.OPEN:
-            raise ServiceError(_("Only open clues of this household can be attached."), code="bad_clue")
+            raise ServiceError(_("Only open clues of this household can be attached."), code=ErrorCode.BAD_CLUE)
     summary = _clean_text(summary) or "\n".join(f"{c.get_signal_display()}: {c.description}".strip(": ")
                                                 for c in clues)
     if not summary:
-        raise ServiceError(_("Describe the risk the case is about."), code="summary_required")
+        raise ServiceError(_("Describe the risk the case is about."), code=ErrorCode.SUMMARY_REQUIRED)
     line = current_line(household.region.code)
     case = MonitoringCase(region=household.region, household=household, kind=CaseKind.INCLUSION,
                           category=_monitoring_category(category), state=workflow.INITIAL_STATE[CaseKind.INCLUSION],
                           summary=summary, notice_days=line.notice_days if line else DEFAULT_NOTICE_DAYS,
                           opened_by=actor)
-    case.full_clean()
-    case.save()
+    save_checked(case, actor=actor, action="add")
     if clues:
         RiskClue.objects.filter(pk__in=[c.pk for c in clues]).update(status=ClueStatus.IN_CASE, case=case)
     _add_event(case, actor=actor, action="open", comment=summary, data={"clues": [str(c.uuid) for c in clues]})
-    if actor is not None:
-        verify_saved_in_scope(actor, case, "add")
     return case
 
 
 @transaction.atomic
-def elimination_open(*, actor, inclusion_case: MonitoringCase, reasons: str) -> MonitoringCase:
+def elimination_open(*, actor: Actor, inclusion_case: MonitoringCase, reasons: str) -> MonitoringCase:
     """Open a 风险消除 case for a household under assistance; it starts at the village review."""
-    if actor is not None:
-        require_permission(actor, MonitoringCase, "add")
-        require_region_in_scope(actor, MonitoringCase, "add", inclusion_case.region)
+    authorize(actor, MonitoringCase, "add", region=inclusion_case.region)
     if inclusion_case.kind != CaseKind.INCLUSION or inclusion_case.state != CaseState.ASSISTING:
         raise ServiceError(_("Only a household under assistance can have its risk eliminated."),
-                           code="not_assisting")
+                           code=ErrorCode.NOT_ASSISTING)
     if inclusion_case.eliminations.filter(state__in=workflow.OPEN_STATES).exists():
-        raise ServiceError(_("An elimination of this household is already under way."), code="case_exists")
+        raise ServiceError(_("An elimination of this household is already under way."), code=ErrorCode.CASE_EXISTS)
     if not _clean_text(reasons):
         raise ServiceError(_("Give the reasons the risk is eliminated (stable income above the line, risks "
-                             "removed …)."), code="reasons_required")
+                             "removed …)."), code=ErrorCode.REASONS_REQUIRED)
     line = current_line(inclusion_case.region.code)
     case = MonitoringCase(region=inclusion_case.region, household=inclusion_case.household,
                           kind=CaseKind.ELIMINATION, category=inclusion_case.category,
                           state=workflow.INITIAL_STATE[CaseKind.ELIMINATION], summary=reasons.strip(),
                           notice_days=line.notice_days if line else DEFAULT_NOTICE_DAYS, inclusion=inclusion_case,
                           opened_by=actor)
-    case.full_clean()
-    case.save()
+    save_checked(case, actor=actor, action="add")
     _add_event(case, actor=actor, action="open", comment=case.summary, data={"inclusion": str(inclusion_case.uuid)})
     _add_event(inclusion_case, actor=actor, action="elimination_opened", comment=case.summary,
                data={"case": str(case.uuid)})
-    if actor is not None:
-        verify_saved_in_scope(actor, case, "add")
     return case
 
 
@@ -278,7 +269,8 @@ def _as_date(value) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ServiceError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}, code="bad_date") from None
+        raise ServiceError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value},
+                           code=ErrorCode.BAD_DATE) from None
 
 
 def _step_updates(case: MonitoringCase, action: str, comment: str, fields: dict) -> dict:
@@ -286,17 +278,17 @@ def _step_updates(case: MonitoringCase, action: str, comment: str, fields: dict)
     unexpected = set(fields) - ACCEPTED_FIELDS.get(action, frozenset())
     if unexpected:
         raise ServiceError(_("This step does not take: %(fields)s.") % {"fields": ", ".join(sorted(unexpected))},
-                           code="unexpected_fields")
+                           code=ErrorCode.UNEXPECTED_FIELDS)
     given = {**fields, "comment": comment}
     for name in workflow.REQUIRED_FIELDS.get(action, ()):
         if given.get(name) in (None, "") or (isinstance(given[name], str) and not given[name].strip()):
-            raise ServiceError(str(FIELD_MESSAGES.get(name, name)), code="field_required", field=name)
+            raise ServiceError(str(FIELD_MESSAGES.get(name, name)), code=ErrorCode.FIELD_REQUIRED, field=name)
     today = _today()
     updates: dict = {}
     if action == "record_consent_and_verify":
         signed = _as_date(fields["consent_signed_on"])
         if signed > today:
-            raise ServiceError(_("The consent cannot be signed in the future."), code="future_date",
+            raise ServiceError(_("The consent cannot be signed in the future."), code=ErrorCode.FUTURE_DATE,
                                field="consent_signed_on")
         updates["consent_signed_on"] = signed
     elif action == "record_comparison":
@@ -310,7 +302,7 @@ def _step_updates(case: MonitoringCase, action: str, comment: str, fields: dict)
     elif action == "end_notice":
         if case.notice_ends_on and today < case.notice_ends_on:
             raise ServiceError(_("The notice runs until %(date)s; it can be ended on that day.")
-                               % {"date": case.notice_ends_on.isoformat()}, code="notice_running")
+                               % {"date": case.notice_ends_on.isoformat()}, code=ErrorCode.NOTICE_RUNNING)
     elif action == "reject":
         updates.update(reason=fields["reason"].strip(), decided_on=today)
     elif action == "county_approve":
@@ -319,19 +311,20 @@ def _step_updates(case: MonitoringCase, action: str, comment: str, fields: dict)
         updates["category"] = _monitoring_category(fields["category"])
     if action == "county_approve" and case.kind == CaseKind.INCLUSION and not (updates.get("category")
                                                                                 or case.category):
-        raise ServiceError(_("Choose the monitoring category before the county decision."), code="field_required",
+        raise ServiceError(_("Choose the monitoring category before the county decision."),
+                           code=ErrorCode.FIELD_REQUIRED,
                            field="category")
     return updates
 
 
 @transaction.atomic
-def case_transition(*, actor, case: MonitoringCase, action: str, comment: str = "", **fields) -> MonitoringCase:
+def case_transition(*, actor: Actor, case: MonitoringCase, action: str, comment: str = "", **fields) -> MonitoringCase:
     """Take one step of the workflow on a case (the buttons of the case page, ``POST …/transition/``)."""
     _require_visible(actor, MonitoringCase, case)
     table = workflow.table_for(case.kind)
     transition = transition_for(table, case.state, action)
     if not transition.manual:
-        raise ServiceError(_("This step is taken through the objection form."), code="not_manual")
+        raise ServiceError(_("This step is taken through the objection form."), code=ErrorCode.NOT_MANUAL)
     updates = _step_updates(case, action, _clean_text(comment), fields)
     for name, value in updates.items():
         setattr(case, name, value)
@@ -369,7 +362,7 @@ def _sync_tag(household: Household, category: LowIncomeCategory) -> None:
         household.tags.remove(tag)
 
 
-def _register_monitored(case: MonitoringCase, *, actor) -> LowIncomeRegistration:
+def _register_monitored(case: MonitoringCase, *, actor: Actor) -> LowIncomeRegistration:
     """The county's decision: the household enters the register with the case's category, tagged 监测户.
 
     A current monitoring registration of another type ends the same day (the type history is kept).
@@ -387,7 +380,7 @@ def _register_monitored(case: MonitoringCase, *, actor) -> LowIncomeRegistration
     return registration
 
 
-def _eliminate(case: MonitoringCase, *, actor) -> None:
+def _eliminate(case: MonitoringCase, *, actor: Actor) -> None:
     """An approved elimination ends the inclusion's registration and moves the inclusion case to 风险消除."""
     today = _today()
     inclusion = case.inclusion
@@ -406,13 +399,11 @@ def _eliminate(case: MonitoringCase, *, actor) -> None:
 # --- objections during the public notice ----------------------------------------------------------
 
 @transaction.atomic
-def objection_raise(*, actor, case: MonitoringCase, raised_by: str, content: str) -> NoticeObjection:
+def objection_raise(*, actor: Actor, case: MonitoringCase, raised_by: str, content: str) -> NoticeObjection:
     """Record an objection (异议) to a case during its notice: the notice pauses until it is decided."""
-    _require_visible(actor, MonitoringCase, case)
-    if actor is not None:
-        require_permission(actor, NoticeObjection, "add")
+    _require_visible(actor, MonitoringCase, case, part=(NoticeObjection, "add"))
     if not _clean_text(raised_by) or not _clean_text(content):
-        raise ServiceError(_("Say who objects and what the objection is."), code="field_required")
+        raise ServiceError(_("Say who objects and what the objection is."), code=ErrorCode.FIELD_REQUIRED)
     objection = NoticeObjection(case=case, raised_by=raised_by.strip(), content=content.strip())
     objection.full_clean()
     apply_transition(table=workflow.table_for(case.kind), obj=case, action="raise_objection", actor=actor,
@@ -423,7 +414,7 @@ def objection_raise(*, actor, case: MonitoringCase, raised_by: str, content: str
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection: NoticeObjection, upheld: bool, resolution: str) -> NoticeObjection:
+def objection_resolve(*, actor: Actor, objection: NoticeObjection, upheld: bool, resolution: str) -> NoticeObjection:
     """Decide an objection after the recheck.
 
     Dismissed: the notice resumes and its end date moves on by the days it was paused.
@@ -431,13 +422,12 @@ def objection_resolve(*, actor, objection: NoticeObjection, upheld: bool, resolu
     again, in full, when the case comes round to it.
     """
     case = objection.case
-    _require_visible(actor, MonitoringCase, case)
-    if actor is not None:
-        require_permission(actor, NoticeObjection, "change")
+    _require_visible(actor, MonitoringCase, case, part=(NoticeObjection, "change"))
     if objection.status != ObjectionStatus.OPEN:
-        raise ServiceError(_("This objection has already been decided."), code="objection_decided")
+        raise ServiceError(_("This objection has already been decided."), code=ErrorCode.OBJECTION_DECIDED)
     if not _clean_text(resolution):
-        raise ServiceError(_("Write down the result of the recheck."), code="field_required", field="resolution")
+        raise ServiceError(_("Write down the result of the recheck."), code=ErrorCode.FIELD_REQUIRED,
+                           field="resolution")
     today = _today()
     if upheld:
         action = "uphold_objection"
@@ -478,43 +468,36 @@ def notice_expire_all() -> int:
 # --- assistance measures ----------------------------------------------------------------------------
 
 @transaction.atomic
-def measure_add(*, actor, case: MonitoringCase, kind: str, description: str, start_date: date,
+def measure_add(*, actor: Actor, case: MonitoringCase, kind: str, description: str, start_date: date,
                 end_date: date | None = None, responsible=None, responsible_name: str = "",
                 amount: Decimal | None = None, status: str = MeasureStatus.ACTIVE) -> AssistanceMeasure:
     """Add a 帮扶措施 to a household under assistance."""
-    if actor is not None:
-        require_permission(actor, AssistanceMeasure, "add")
-        require_region_in_scope(actor, AssistanceMeasure, "add", case.region)
+    authorize(actor, AssistanceMeasure, "add", region=case.region)
     if case.kind != CaseKind.INCLUSION or case.state != CaseState.ASSISTING:
         raise ServiceError(_("Measures are added once the county has included the household."),
-                           code="not_assisting")
+                           code=ErrorCode.NOT_ASSISTING)
     name = _clean_text(responsible_name) or (getattr(responsible, "full_name", "") or str(responsible or ""))
     measure = AssistanceMeasure(case=case, kind=kind, description=_clean_text(description), start_date=start_date,
                                 end_date=end_date, responsible=responsible, responsible_name=name, amount=amount,
                                 status=status)
     _check_measure_dates(measure)
-    measure.full_clean()
-    measure.save()
+    save_checked(measure, actor=actor, action="add")
     _add_event(case, actor=actor, action="measure_added", comment=measure.description,
                data={"measure": measure.pk, "kind": kind})
-    if actor is not None:
-        verify_saved_in_scope(actor, measure, "add")
     return measure
 
 
 def _check_measure_dates(measure: AssistanceMeasure) -> None:
     if measure.end_date and measure.end_date < measure.start_date:
-        raise ServiceError(_("The end date lies before the start."), code="bad_dates", field="end_date")
+        raise ServiceError(_("The end date lies before the start."), code=ErrorCode.BAD_DATES, field="end_date")
 
 
 @transaction.atomic
-def measure_update(*, actor, measure: AssistanceMeasure, description: str | None = None,
+def measure_update(*, actor: Actor, measure: AssistanceMeasure, description: str | None = None,
                    end_date: date | None = None, status: str | None = None, amount: Decimal | None = None,
                    responsible_name: str | None = None) -> AssistanceMeasure:
     """Change a measure's description, end, status or amount (e.g. mark it completed)."""
-    if actor is not None:
-        require_permission(actor, AssistanceMeasure, "change")
-        require_region_in_scope(actor, AssistanceMeasure, "change", measure.case.region)
+    authorize(actor, AssistanceMeasure, "change", region=measure.case.region)
     for name, value in (("description", description), ("end_date", end_date), ("status", status),
                         ("amount", amount), ("responsible_name", responsible_name)):
         if value is not None:
@@ -528,47 +511,41 @@ def measure_update(*, actor, measure: AssistanceMeasure, description: str | None
 # --- the register: 低保 / 特困 and other types that come from 民政 ----------------------------------------
 
 @transaction.atomic
-def registration_add(*, actor, household: Household, category: LowIncomeCategory, start_date: date
+def registration_add(*, actor: Actor, household: Household, category: LowIncomeCategory, start_date: date
                      ) -> LowIncomeRegistration:
     """Enter a household in the register under a non-monitoring type (低保, 特困 …, decided by 民政).
 
     Monitoring types (防止返贫监测对象) enter only through the workflow's county decision.
     """
-    if actor is not None:
-        require_permission(actor, LowIncomeRegistration, "add")
-        require_region_in_scope(actor, LowIncomeRegistration, "add", household.region)
+    authorize(actor, LowIncomeRegistration, "add", region=household.region)
     if category.is_monitoring:
         raise ServiceError(_("Monitoring objects enter the register through the monitoring workflow."),
-                           code="use_workflow")
+                           code=ErrorCode.USE_WORKFLOW)
     if not category.active:
-        raise ServiceError(_("This category is no longer in use."), code="bad_category")
+        raise ServiceError(_("This category is no longer in use."), code=ErrorCode.BAD_CATEGORY)
     if household.registrations.filter(category=category, end_date__isnull=True).exists():
         raise ServiceError(_("The household is already registered as %(category)s.") % {"category": category.name},
-                           code="already_registered")
+                           code=ErrorCode.ALREADY_REGISTERED)
     registration = LowIncomeRegistration(household=household, category=category, start_date=start_date)
-    registration.full_clean()
-    registration.save()
+    save_checked(registration, actor=actor, action="add")
     _sync_tag(household, category)
-    if actor is not None:
-        verify_saved_in_scope(actor, registration, "add")
     return registration
 
 
 @transaction.atomic
-def registration_end(*, actor, registration: LowIncomeRegistration, end_date: date, reason: str
+def registration_end(*, actor: Actor, registration: LowIncomeRegistration, end_date: date, reason: str
                      ) -> LowIncomeRegistration:
     """End a non-monitoring registration (the entry stays in the history)."""
-    if actor is not None:
-        require_permission(actor, LowIncomeRegistration, "change")
-        require_region_in_scope(actor, LowIncomeRegistration, "change", registration.household.region)
+    authorize(actor, LowIncomeRegistration, "change", region=registration.household.region)
     if registration.case_id is not None:
-        raise ServiceError(_("A monitoring registration ends through a risk elimination case."), code="use_workflow")
+        raise ServiceError(_("A monitoring registration ends through a risk elimination case."),
+                           code=ErrorCode.USE_WORKFLOW)
     if registration.end_date is not None:
-        raise ServiceError(_("This registration has already ended."), code="already_ended")
+        raise ServiceError(_("This registration has already ended."), code=ErrorCode.ALREADY_ENDED)
     if end_date < registration.start_date:
-        raise ServiceError(_("The end date lies before the start."), code="bad_dates")
+        raise ServiceError(_("The end date lies before the start."), code=ErrorCode.BAD_DATES)
     if not _clean_text(reason):
-        raise ServiceError(_("Give the reason."), code="field_required", field="reason")
+        raise ServiceError(_("Give the reason."), code=ErrorCode.FIELD_REQUIRED, field="reason")
     registration.end_date = end_date
     registration.end_reason = reason.strip()[:200]
     registration.full_clean()
@@ -579,7 +556,7 @@ def registration_end(*, actor, registration: LowIncomeRegistration, end_date: da
 
 # --- county configuration ------------------------------------------------------------------------
 
-def _save_config(actor, instance, action: str, values: dict):
+def _save_config(actor: Actor, instance, action: str, values: dict):
     if actor is not None:
         require_county_level(actor, type(instance), action)
     for name, value in values.items():
@@ -590,27 +567,27 @@ def _save_config(actor, instance, action: str, values: dict):
 
 
 @transaction.atomic
-def monitoring_line_save(*, actor, line: MonitoringLine | None = None, province_code: str, year: int,
+def monitoring_line_save(*, actor: Actor, line: MonitoringLine | None = None, province_code: str, year: int,
                          amount: Decimal, near_ratio: Decimal = Decimal("1.20"), drop_percent: int = 30,
                          notice_days: int = DEFAULT_NOTICE_DAYS) -> MonitoringLine:
     """Set a province's 监测线 for a year (county-level staff): amount, warning thresholds, notice days."""
     if not (len(province_code) == 2 and province_code.isdigit()):
         raise ServiceError(_("The province code is the first two digits of a division code (e.g. 62)."),
-                           code="bad_code")
+                           code=ErrorCode.BAD_CODE)
     return _save_config(actor, line or MonitoringLine(), "change" if line else "add",
                         {"province_code": province_code, "year": year, "amount": amount, "near_ratio": near_ratio,
                          "drop_percent": drop_percent, "notice_days": notice_days})
 
 
 @transaction.atomic
-def monitoring_line_delete(*, actor, line: MonitoringLine) -> None:
+def monitoring_line_delete(*, actor: Actor, line: MonitoringLine) -> None:
     if actor is not None:
         require_county_level(actor, MonitoringLine, "delete")
     line.delete()
 
 
 @transaction.atomic
-def low_income_category_save(*, actor, category: LowIncomeCategory | None = None, code: str, name: str,
+def low_income_category_save(*, actor: Actor, category: LowIncomeCategory | None = None, code: str, name: str,
                              is_monitoring: bool = False, order: int = 100, active: bool = True) -> LowIncomeCategory:
     """Add or change a type of the low-income register (a county may add its own)."""
     return _save_config(actor, category or LowIncomeCategory(), "change" if category else "add",

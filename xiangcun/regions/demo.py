@@ -35,6 +35,7 @@ from xiangcun.core.demo import DemoContext, DemoOption, DemoStep
 from xiangcun.core.demo import register as register_demo
 from xiangcun.core.errors import ServiceError
 from xiangcun.regions.choices import Level
+from xiangcun.regions.errors import ErrorCode
 from xiangcun.regions.models import Grid, Region
 from xiangcun.regions.services import grid_create, grid_delete, grid_update, region_set_boundaries
 
@@ -184,12 +185,12 @@ def seed_demo_geometry(*, county_code: str = "623023", seed: int = 2026) -> dict
     county = Region.objects.filter(code=county_code, level=Level.COUNTY).first()
     if county is None:
         raise ServiceError(_("The county %(code)s is not in the database; import its regions first.")
-                           % {"code": county_code}, code="county_missing")
+                           % {"code": county_code}, code=ErrorCode.COUNTY_MISSING)
     townships = list(Region.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("code"))
     villages = list(Region.objects.filter(parent__in=townships, level=Level.VILLAGE).order_by("code"))
     if not villages:
         raise ServiceError(_("The county %(code)s has no villages; import its regions first.")
-                           % {"code": county_code}, code="county_empty")
+                           % {"code": county_code}, code=ErrorCode.COUNTY_EMPTY)
 
     outline = _outline_km(seed)
     seeds = _spread_points(outline, len(townships), _rng(seed, 2))

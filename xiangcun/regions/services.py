@@ -20,10 +20,11 @@ from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.errors import CoreErrorCode, OutOfScope, ServiceError
 from xiangcun.core.scoping import permission_name, user_scope
-from xiangcun.core.services import require_permission, require_region_in_scope, verify_saved_in_scope
+from xiangcun.core.services import Actor, authorize, require_permission, save_checked
 from xiangcun.regions.choices import LEVEL_BY_LENGTH, Level, short_name
+from xiangcun.regions.errors import ErrorCode
 from xiangcun.regions.importing import LOOKUP_CHUNK, NAME_MAX_LENGTH, parent_code
 from xiangcun.regions.models import Grid, Region
 
@@ -81,10 +82,10 @@ def _group_by_level(units: Iterable[tuple[str, str]]) -> dict[Level, dict[str, s
         level = LEVEL_BY_LENGTH.get(len(code))
         if level is None or not (code.isdigit() and code.isascii()):
             raise ServiceError(_("%(code)r is not a division code (2, 4, 6, 9, 12 or 15 digits).") % {"code": code},
-                               code="bad_code")
+                               code=ErrorCode.BAD_CODE)
         if not name or len(name) > NAME_MAX_LENGTH:
             raise ServiceError(_("The unit %(code)s needs a name of 1 to %(max)d characters.")
-                               % {"code": code, "max": NAME_MAX_LENGTH}, code="bad_name")
+                               % {"code": code, "max": NAME_MAX_LENGTH}, code=ErrorCode.BAD_NAME)
         by_level.setdefault(level, {})[code] = name
     return dict(sorted(by_level.items()))
 
@@ -110,7 +111,7 @@ def _existing_regions(by_level: dict[Level, dict[str, str]]) -> dict[str, tuple[
     return existing
 
 
-def _require_tree_scope(actor, action: str, codes: list[str]) -> None:
+def _require_tree_scope(actor: Actor, action: str, codes: list[str]) -> None:
     """Outside the system, every unit created or renamed must lie in the actor's regions."""
     if actor is None or not codes:
         return
@@ -170,7 +171,7 @@ def _ids_of(codes: list[str], level: Level) -> Iterable[tuple[str, int]]:
 
 @transaction.atomic
 def region_import_tree(
-    *, actor, units: Iterable[tuple[str, str]], progress: Callable[[LevelCounts], None] | None = None,
+    *, actor: Actor, units: Iterable[tuple[str, str]], progress: Callable[[LevelCounts], None] | None = None,
 ) -> ImportResult:
     """Create or rename regions from (code, name) units; idempotent, keyed on ``code``.
 
@@ -206,7 +207,7 @@ def region_import_tree(
             raise ServiceError(
                 _("%(count)d units, e.g. %(code)s, have no parent in the import or the database; "
                   "import the higher levels first.") % {"count": len(orphans), "code": orphans[0]},
-                code="unknown_parent",
+                code=ErrorCode.UNKNOWN_PARENT,
             )
         _require_tree_scope(actor, "add", [code for code, _name, _parent in new])
         _require_tree_scope(actor, "change", [region.code for region in changed])
@@ -299,23 +300,23 @@ def _features(collection) -> list[dict]:
             collection = json.loads(collection)
         except ValueError as exc:
             raise ServiceError(_("The file is not JSON (%(error)s); give a GeoJSON FeatureCollection.")
-                               % {"error": exc}, code="not_json") from None
+                               % {"error": exc}, code=ErrorCode.NOT_JSON) from None
     if isinstance(collection, dict):
         if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
             raise ServiceError(_("The file is not a GeoJSON FeatureCollection; it needs a \"features\" list."),
-                               code="not_feature_collection")
+                               code=ErrorCode.NOT_FEATURE_COLLECTION)
         collection = collection["features"]
     if not isinstance(collection, list) or not collection:
-        raise ServiceError(_("The FeatureCollection has no features."), code="no_features")
+        raise ServiceError(_("The FeatureCollection has no features."), code=ErrorCode.NO_FEATURES)
     for index, feature in enumerate(collection, start=1):
         if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
             raise ServiceError(_("Feature %(index)d has no geometry; every feature needs one. Nothing was changed.")
-                               % {"index": index}, code="no_geometry")
+                               % {"index": index}, code=ErrorCode.NO_GEOMETRY)
     return collection
 
 
 @transaction.atomic
-def region_set_boundaries(*, actor, features, code_field: str) -> BoundaryResult:
+def region_set_boundaries(*, actor: Actor, features, code_field: str) -> BoundaryResult:
     """Set ``boundary`` and the centroid of regions from GeoJSON features matched on ``code_field``.
 
     A broken collection (not JSON, no features, a feature without geometry) raises ServiceError and
@@ -373,7 +374,8 @@ def region_set_boundaries(*, actor, features, code_field: str) -> BoundaryResult
 
 def _require_village(village) -> None:
     if not isinstance(village, Region) or village.level != Level.VILLAGE:
-        raise ServiceError(_("A grid belongs to a village; choose a village-level region."), code="not_a_village")
+        raise ServiceError(_("A grid belongs to a village; choose a village-level region."),
+                           code=ErrorCode.NOT_A_VILLAGE)
 
 
 def _grid_boundary(village: Region, boundary) -> dict | None:
@@ -384,7 +386,7 @@ def _grid_boundary(village: Region, boundary) -> dict | None:
         polygon = polygon_from_geojson(boundary)
     except GeometryInvalid as exc:
         raise ServiceError(_("The grid boundary is not usable: %(reason)s") % {"reason": exc},
-                           code="bad_boundary") from None
+                           code=ErrorCode.BAD_BOUNDARY) from None
     if village.boundary:
         try:
             outline = polygon_from_geojson(village.boundary)
@@ -392,16 +394,16 @@ def _grid_boundary(village: Region, boundary) -> dict | None:
             outline = None
         if outline is not None and not outline.buffer(GRID_EDGE_TOLERANCE).contains(polygon):
             raise ServiceError(_("The grid boundary goes outside the village %(village)s; draw it inside the village.")
-                               % {"village": village}, code="boundary_outside_village")
+                               % {"village": village}, code=ErrorCode.BOUNDARY_OUTSIDE_VILLAGE)
     return _plain_geometry(boundary)
 
 
-def _grid_workers(actor, workers: Iterable) -> list:
+def _grid_workers(actor: Actor, workers: Iterable) -> list:
     from xiangcun.accounts.models import User
 
     workers = list(workers)
     if any(not isinstance(worker, User) or worker.pk is None for worker in workers):
-        raise ServiceError(_("Grid workers must be user accounts."), code="bad_worker")
+        raise ServiceError(_("Grid workers must be user accounts."), code=ErrorCode.BAD_WORKER)
     if actor is not None and workers:
         ids = {worker.pk for worker in workers}
         if User.objects.restrict(actor, "view").filter(pk__in=ids).count() != len(ids):
@@ -410,51 +412,39 @@ def _grid_workers(actor, workers: Iterable) -> list:
 
 
 @transaction.atomic
-def grid_create(*, actor, village: Region, code: str, name: str, boundary: dict | None = None,
+def grid_create(*, actor: Actor, village: Region, code: str, name: str, boundary: dict | None = None,
                 workers: Iterable = ()) -> Grid:
     """Create a grid (网格) in a village, with its outline and grid workers."""
     _require_village(village)
-    if actor is not None:
-        require_permission(actor, Grid, "add")
-        require_region_in_scope(actor, Grid, "add", village)
+    authorize(actor, Grid, "add", region=village)
     grid = Grid(village=village, code=code.strip(), name=name.strip(), boundary=_grid_boundary(village, boundary))
     staff = _grid_workers(actor, workers)
-    grid.full_clean()
-    grid.save()
+    save_checked(grid, actor=actor, action="change")
     grid.workers.set(staff)
-    if actor is not None:
-        verify_saved_in_scope(actor, grid, "change")
     return grid
 
 
 @transaction.atomic
-def grid_update(*, actor, grid: Grid, name: str, boundary: dict | None, workers: Iterable) -> Grid:
+def grid_update(*, actor: Actor, grid: Grid, name: str, boundary: dict | None, workers: Iterable) -> Grid:
     """Rename a grid, redraw its outline and replace its grid workers."""
-    if actor is not None:
-        require_permission(actor, Grid, "change")
-        require_region_in_scope(actor, Grid, "change", grid.village)
+    authorize(actor, grid, "change")
     grid.name = name.strip()
     grid.boundary = _grid_boundary(grid.village, boundary)
     staff = _grid_workers(actor, workers)
-    grid.full_clean()
-    grid.save()
+    save_checked(grid, actor=actor, action="change")
     grid.workers.set(staff)
-    if actor is not None:
-        verify_saved_in_scope(actor, grid, "change")
     return grid
 
 
 @transaction.atomic
-def grid_delete(*, actor, grid: Grid) -> None:
+def grid_delete(*, actor: Actor, grid: Grid) -> None:
     """Delete a grid; refused while other records still refer to it."""
-    if actor is not None:
-        require_permission(actor, Grid, "delete")
-        require_region_in_scope(actor, Grid, "delete", grid.village)
+    authorize(actor, grid, "delete")
     try:
         grid.delete()
     except ProtectedError:
         raise ServiceError(_("The grid %(grid)s is still used by other records; move them to another grid first.")
-                           % {"grid": grid}, code="grid_in_use") from None
+                           % {"grid": grid}, code=ErrorCode.GRID_IN_USE) from None
 
 
 # --- facilities (公共设施) ---------------------------------------------------------------------------
@@ -465,13 +455,14 @@ FACILITY_EDGE_TOLERANCE = GRID_EDGE_TOLERANCE
 MAX_FACILITY_PHOTOS = 12
 
 
-def _facility_error(message: str, field_name: str, code: str) -> ServiceError:
+def _facility_error(message: str, field_name: str, code: ErrorCode | CoreErrorCode) -> ServiceError:
     return ServiceError(message, code=code, field=field_name)
 
 
 def _facility_village(village) -> Region:
     if not isinstance(village, Region) or village.level != Level.VILLAGE:
-        raise _facility_error(_("A facility belongs to a village; choose a village."), "region", "not_a_village")
+        raise _facility_error(_("A facility belongs to a village; choose a village."), "region",
+                              ErrorCode.NOT_A_VILLAGE)
     return village
 
 
@@ -484,14 +475,15 @@ def _facility_position(village: Region, latitude, longitude, coordinate_system: 
         lat, lng = float(latitude), float(longitude)
     except (TypeError, ValueError):
         raise _facility_error(_("Give the position as latitude and longitude (numbers)."), "latitude",
-                              "bad_position") from None
+                              ErrorCode.BAD_POSITION) from None
     if not valid_lat_lng(lat, lng):
-        raise _facility_error(_("The position is not a valid latitude and longitude."), "latitude", "bad_position")
+        raise _facility_error(_("The position is not a valid latitude and longitude."), "latitude",
+                              ErrorCode.BAD_POSITION)
     if coordinate_system == "gcj02":
         lat, lng = gcj02_to_wgs84(lat, lng)
     elif coordinate_system != "wgs84":
         raise _facility_error(_("Unknown coordinate system %(name)s; use wgs84 or gcj02.")
-                              % {"name": coordinate_system}, "latitude", "bad_position")
+                              % {"name": coordinate_system}, "latitude", ErrorCode.BAD_POSITION)
     lat, lng = round(lat, 7), round(lng, 7)
     outline = None
     if village.boundary:
@@ -506,7 +498,7 @@ def _facility_position(village: Region, latitude, longitude, coordinate_system: 
         inside = found is None or found.pk == village.pk
     if not inside:
         raise _facility_error(_("The position lies outside %(village)s; pick a point inside the village.")
-                              % {"village": village.display_name}, "latitude", "outside_village")
+                              % {"village": village.display_name}, "latitude", ErrorCode.OUTSIDE_VILLAGE)
     return lat, lng
 
 
@@ -518,20 +510,20 @@ def _facility_photos(photos) -> list:
         try:
             processed.append(process_image(upload))
         except ImageRejected as exc:
-            raise _facility_error(str(exc), "photos", "photo_rejected") from None
+            raise _facility_error(str(exc), "photos", ErrorCode.PHOTO_REJECTED) from None
     return processed
 
 
-def _save_facility(facility) -> None:
+def _save_facility(facility, *, actor: Actor, action: str) -> None:
+    """A checked save whose validation error names the field, as every other refusal of a facility does."""
     try:
-        facility.full_clean()
+        save_checked(facility, actor=actor, action=action)
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
-        raise _facility_error(messages[0], field_name, "invalid") from None
-    facility.save()
+        raise _facility_error(messages[0], field_name, CoreErrorCode.INVALID) from None
 
 
-def _store_photos(actor, facility, processed: list, written: list[str]) -> list:
+def _store_photos(actor: Actor, facility, processed: list, written: list[str]) -> list:
     """Save decoded photos; every file name written is appended to ``written`` so a failure can remove them."""
     from xiangcun.regions.models import FacilityPhoto
 
@@ -559,19 +551,11 @@ def _check_photo_count(facility, adding: int) -> None:
     present = facility.photos.count() if facility.pk else 0
     if present + adding > MAX_FACILITY_PHOTOS:
         raise _facility_error(_("A facility keeps at most %(count)d photos; remove one first.")
-                              % {"count": MAX_FACILITY_PHOTOS}, "photos", "too_many_photos")
-
-
-def _require_facility_scope(actor, action: str, village: Region) -> None:
-    from xiangcun.regions.models import Facility
-
-    if actor is not None:
-        require_permission(actor, Facility, action)
-        require_region_in_scope(actor, Facility, action, village)
+                              % {"count": MAX_FACILITY_PHOTOS}, "photos", ErrorCode.TOO_MANY_PHOTOS)
 
 
 @transaction.atomic
-def facility_create(*, actor, village: Region, kind: str, name: str, latitude: float, longitude: float,
+def facility_create(*, actor: Actor, village: Region, kind: str, name: str, latitude: float, longitude: float,
                     coordinate_system: str = "wgs84", description: str = "", contact: str = "",
                     photos: Sequence = ()):
     """Register a facility (公共设施) of a village at a point inside it, with photos (decoded, EXIF stripped).
@@ -581,7 +565,7 @@ def facility_create(*, actor, village: Region, kind: str, name: str, latitude: f
     from xiangcun.regions.models import Facility
 
     village = _facility_village(village)
-    _require_facility_scope(actor, "add", village)
+    authorize(actor, Facility, "add", region=village)
     lat, lng = _facility_position(village, latitude, longitude, coordinate_system)
     facility = Facility(region=village, kind=kind, name=(name or "").strip(), latitude=lat, longitude=lng,
                         description=(description or "").strip(), contact=(contact or "").strip())
@@ -589,10 +573,8 @@ def facility_create(*, actor, village: Region, kind: str, name: str, latitude: f
     processed = _facility_photos(photos)
     written: list[str] = []
     try:
-        _save_facility(facility)
+        _save_facility(facility, actor=actor, action="add")
         _store_photos(actor, facility, processed, written)
-        if actor is not None:
-            verify_saved_in_scope(actor, facility, "add")
     except BaseException:
         _delete_files(written)
         raise
@@ -601,34 +583,32 @@ def facility_create(*, actor, village: Region, kind: str, name: str, latitude: f
 
 
 @transaction.atomic
-def facility_update(*, actor, facility, village: Region | None = None, kind: str, name: str, latitude: float,
+def facility_update(*, actor: Actor, facility, village: Region | None = None, kind: str, name: str, latitude: float,
                     longitude: float, coordinate_system: str = "wgs84", description: str = "", contact: str = ""):
     """Change a facility's kind, name, place, description or contact; a new village must be in scope too."""
-    _require_facility_scope(actor, "change", facility.region)
+    authorize(actor, facility, "change")
     target = _facility_village(village) if village is not None else facility.region
     if target.pk != facility.region_id:
-        _require_facility_scope(actor, "change", target)
+        authorize(actor, facility, "change", region=target)
     lat, lng = _facility_position(target, latitude, longitude, coordinate_system)
     facility.region = target
     facility.kind, facility.name = kind, (name or "").strip()
     facility.latitude, facility.longitude = lat, lng
     facility.description, facility.contact = (description or "").strip(), (contact or "").strip()
-    _save_facility(facility)
-    if actor is not None:
-        verify_saved_in_scope(actor, facility, "change")
+    _save_facility(facility, actor=actor, action="change")
     return facility
 
 
 @transaction.atomic
-def facility_photo_add(*, actor, facility, photos: Sequence) -> list:
+def facility_photo_add(*, actor: Actor, facility, photos: Sequence) -> list:
     """Add photos to a facility; all are decoded first, and one that is not a photo refuses them all."""
     from xiangcun.regions.models import FacilityPhoto
 
-    _require_facility_scope(actor, "change", facility.region)
-    if actor is not None:
+    authorize(actor, facility, "change")
+    if actor is not None:  # the photo permission anywhere: the facility's region was checked just above
         require_permission(actor, FacilityPhoto, "add")
     if not photos:
-        raise _facility_error(_("Choose at least one photo."), "photos", "no_photos")
+        raise _facility_error(_("Choose at least one photo."), "photos", ErrorCode.NO_PHOTOS)
     _check_photo_count(facility, len(photos))
     processed = _facility_photos(photos)
     written: list[str] = []
@@ -641,25 +621,25 @@ def facility_photo_add(*, actor, facility, photos: Sequence) -> list:
 
 
 @transaction.atomic
-def facility_photo_remove(*, actor, photo) -> None:
+def facility_photo_remove(*, actor: Actor, photo) -> None:
     """Remove a photo of a facility (a wrong or a private picture).
 
     Taking a picture off is a change of the facility, not the deletion of a record: it needs
     ``change_facility``, which village cadres hold (they may not delete records).
     """
-    _require_facility_scope(actor, "change", photo.facility.region)
+    authorize(actor, photo.facility, "change")
     names = [photo.image.name, photo.thumbnail.name]
     photo.delete()
     transaction.on_commit(lambda: _delete_files(names))
 
 
 @transaction.atomic
-def facility_deactivate(*, actor, facility):
+def facility_deactivate(*, actor: Actor, facility):
     """Take a facility out of service (停用): it leaves the map and the profile; its record and photos stay."""
-    _require_facility_scope(actor, "change", facility.region)
+    authorize(actor, facility, "change")
     if not facility.active:
         raise ServiceError(_("%(name)s is already out of service.") % {"name": facility.name},
-                           code="already_inactive")
+                           code=ErrorCode.ALREADY_INACTIVE)
     facility.active = False
     facility.save(update_fields=["active", "updated_at"])
     return facility

@@ -16,7 +16,7 @@ from django.db import connection
 
 from xiangcun.core import excel
 from xiangcun.core.models import ImportJob
-from xiangcun.core.services import require_permission
+from xiangcun.core.services import Actor, require_permission
 from xiangcun.households import importing
 from xiangcun.households.models import Household
 from xiangcun.livelihoods.models import Employment, IncomeRecord
@@ -29,7 +29,7 @@ IMPORT_PERMISSION = "households.import_household"
 ANALYZE_AFTER_ROWS = 5000
 
 
-def _run(importer: excel.Importer, *, actor, job_or_file: ImportJob | IO[bytes], mode: str,
+def _run(importer: excel.Importer, *, actor: Actor, job_or_file: ImportJob | IO[bytes], mode: str,
          permissions: tuple[str, ...]) -> excel.ImportResult:
     if actor is not None:  # None is the system (a management command, the demo)
         for permission in (IMPORT_PERMISSION, *permissions):
@@ -44,14 +44,14 @@ def _run(importer: excel.Importer, *, actor, job_or_file: ImportJob | IO[bytes],
     return result
 
 
-def households_import(*, actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
+def households_import(*, actor: Actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
                       ) -> excel.ImportResult:
     """导入户籍成员 — create households and their members from the 户籍成员 sheet."""
     return _run(importing.MEMBERS, actor=actor, job_or_file=job_or_file, mode=mode,
                 permissions=("households.add_household", "households.add_person"))
 
 
-def incomes_import(*, actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
+def incomes_import(*, actor: Actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
                    ) -> excel.ImportResult:
     """导入收入 — create or replace households' yearly income records from the 收入 sheet."""
     return _run(importing.INCOME, actor=actor, job_or_file=job_or_file, mode=mode,
@@ -59,14 +59,15 @@ def incomes_import(*, actor, job_or_file: ImportJob | IO[bytes], mode: str = exc
                              f"livelihoods.change_{IncomeRecord._meta.model_name}"))
 
 
-def employments_import(*, actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
+def employments_import(*, actor: Actor, job_or_file: ImportJob | IO[bytes], mode: str = excel.Mode.ALL_OR_NOTHING
                        ) -> excel.ImportResult:
     """导入务工 — record registered persons' jobs from the 务工 sheet."""
     return _run(importing.EMPLOYMENT, actor=actor, job_or_file=job_or_file, mode=mode,
                 permissions=(f"livelihoods.add_{Employment._meta.model_name}",))
 
 
-def import_start(*, actor, kind: str, upload, file_name: str, mode: str = excel.Mode.ALL_OR_NOTHING) -> ImportJob:
+def import_start(*, actor: Actor, kind: str, upload, file_name: str,
+                 mode: str = excel.Mode.ALL_OR_NOTHING) -> ImportJob:
     """Accept an uploaded file: a job is created and run now (short file) or in the background (long file)."""
     importer = importing.IMPORTERS.get(kind)
     if importer is None:

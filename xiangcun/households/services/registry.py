@@ -17,14 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangcun.accounts.choices import SecurityEventKind
-from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.errors import CoreErrorCode, OutOfScope, ServiceError
 from xiangcun.core.services import (
+    Actor,
+    authorize,
     require_county_level,
     require_permission,
     require_region_in_scope,
-    verify_saved_in_scope,
+    save_checked,
 )
 from xiangcun.households import choices
+from xiangcun.households.errors import ErrorCode
 from xiangcun.households.models import (
     House,
     Household,
@@ -66,20 +69,27 @@ class MemberInput:
 
 # --- checks -----------------------------------------------------------------------------------------
 
-def _require_household(actor, household: Household, action: str = "change") -> None:
-    """The household must be inside the actor's scope for ``action`` (else: not found)."""
+def _require_household(actor: Actor, household: Household, action: str = "change", *,
+                       part: tuple[type, str] | None = None) -> None:
+    """The household must be inside the actor's scope for ``action`` (else: not found).
+
+    ``part`` is the permission a change of one of its rows (a member, a house, a parcel) needs as well, e.g.
+    ``(Person, "add")``: held anywhere, since the household's region has just been checked.
+    """
     if actor is None:
         return
     require_permission(actor, Household, action)
     if not Household.objects.restrict(actor, action).filter(pk=household.pk).exists():
         raise OutOfScope(_("The household is not found or lies outside your jurisdiction."))
     require_region_in_scope(actor, Household, action, household.region)
+    if part is not None:
+        require_permission(actor, *part)
 
 
 def _require_active(household: Household) -> None:
     if household.status != choices.HouseholdStatus.ACTIVE:
         raise ServiceError(_("This household has been cancelled; its members can no longer change."),
-                           code="household_cancelled")
+                           code=ErrorCode.HOUSEHOLD_CANCELLED)
 
 
 def _person_from_input(member: MemberInput, *, household: Household, seen: set[str],
@@ -126,7 +136,7 @@ def _refresh_household(household: Household) -> None:
     household.save(update_fields=["member_count", "head_name", "updated_at"])
 
 
-def _event(household, kind, on, *, actor, person=None, other=None, reason="") -> PersonEvent:
+def _event(household, kind, on, *, actor: Actor, person=None, other=None, reason="") -> PersonEvent:
     return PersonEvent.objects.create(household=household, person=person, kind=kind, date=on, other_household=other,
                                       reason=reason[:200], actor=actor if actor and actor.is_authenticated else None)
 
@@ -143,14 +153,12 @@ def next_household_number(village: Region) -> str:
 
 @transaction.atomic
 def household_create(
-    *, actor, village: Region, members: Sequence[MemberInput], address: str = "", phone: str = "",
+    *, actor: Actor, village: Region, members: Sequence[MemberInput], address: str = "", phone: str = "",
     group: Region | None = None, grid: Grid | None = None, tags: Iterable[HouseholdTag] = (), notes: str = "",
     number: str = "", latitude: float | None = None, longitude: float | None = None, on: date | None = None,
 ) -> Household:
     """Register a household (户) in a village with its members; exactly one member is the head (户主)."""
-    if actor is not None:
-        require_permission(actor, Household, "add")
-        require_region_in_scope(actor, Household, "add", village)
+    authorize(actor, Household, "add", region=village)
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": [_("Choose a village.")]})
     heads = [m for m in members if m.relation == choices.Relation.HEAD]
@@ -164,8 +172,7 @@ def household_create(
     household = Household(region=village, number=number.strip() or next_household_number(village),
                           head_name=heads[0].name.strip(), address=address.strip(), phone=check_phone(phone),
                           group=group, grid=grid, notes=notes, latitude=latitude, longitude=longitude)
-    household.full_clean()
-    household.save()
+    save_checked(household, actor=actor, action="add")
     seen: set[str] = set()
     errors: dict[str, list] = {}
     people = []
@@ -185,13 +192,11 @@ def household_create(
     household.save(update_fields=["head"])
     household.tags.set(list(tags))
     _refresh_household(household)
-    if actor is not None:
-        verify_saved_in_scope(actor, household, "add")
     return household
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, tags: Iterable[HouseholdTag] | None = None,
+def household_update(*, actor: Actor, household: Household, tags: Iterable[HouseholdTag] | None = None,
                      **fields) -> Household:
     """Change a household's address, phone, group, grid, notes, location (not its village or members)."""
     _require_household(actor, household)
@@ -210,17 +215,14 @@ def household_update(*, actor, household: Household, tags: Iterable[HouseholdTag
         raise ValidationError({"grid": [_("The grid does not belong to this village.")]})
     for name, value in fields.items():
         setattr(household, name, value)
-    household.full_clean()
-    household.save()
+    save_checked(household, actor=actor, action="change")
     if tags is not None:
         household.tags.set(list(tags))
-    if actor is not None:
-        verify_saved_in_scope(actor, household, "change")
     return household
 
 
 @transaction.atomic
-def household_split(*, actor, household: Household, persons: Sequence[Person], new_head: Person, on: date,
+def household_split(*, actor: Actor, household: Household, persons: Sequence[Person], new_head: Person, on: date,
                     address: str = "", reason: str = "") -> Household:
     """分户: some members leave to form a new household in the same village; both keep the event."""
     _require_household(actor, household)
@@ -238,8 +240,7 @@ def household_split(*, actor, household: Household, persons: Sequence[Person], n
     new = Household(region=household.region, group=household.group, grid=household.grid,
                     number=next_household_number(household.region), head=new_head, head_name=new_head.name,
                     address=address.strip() or household.address)
-    new.full_clean()
-    new.save()
+    save_checked(new, actor=actor, action="change")
     Person.objects.filter(pk__in=ids).update(household=new)
     Person.objects.filter(pk=new_head.pk).update(relation=choices.Relation.HEAD)
     for person in persons:
@@ -247,13 +248,11 @@ def household_split(*, actor, household: Household, persons: Sequence[Person], n
         _event(new, choices.PersonEventKind.SPLIT, on, actor=actor, person=person, other=household, reason=reason)
     _refresh_household(household)
     _refresh_household(new)
-    if actor is not None:
-        verify_saved_in_scope(actor, new, "change")
     return new
 
 
 @transaction.atomic
-def household_merge(*, actor, source: Household, target: Household, on: date, reason: str = "") -> Household:
+def household_merge(*, actor: Actor, source: Household, target: Household, on: date, reason: str = "") -> Household:
     """并户: the members of ``source`` join ``target``; ``source`` is cancelled, not deleted."""
     _require_household(actor, source)
     _require_household(actor, target)
@@ -281,12 +280,10 @@ def household_merge(*, actor, source: Household, target: Household, on: date, re
 # --- members ----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def person_add(*, actor, household: Household, member: MemberInput, on: date,
+def person_add(*, actor: Actor, household: Household, member: MemberInput, on: date,
                kind: str = choices.PersonEventKind.MOVED_IN, reason: str = "") -> Person:
     """A member joins: born (出生) or moved in (迁入); a second head is refused."""
-    _require_household(actor, household)
-    if actor is not None:
-        require_permission(actor, Person, "add")
+    _require_household(actor, household, part=(Person, "add"))
     _require_active(household)
     if kind not in (choices.PersonEventKind.BORN, choices.PersonEventKind.MOVED_IN):
         raise ValueError(kind)
@@ -307,11 +304,9 @@ def person_add(*, actor, household: Household, member: MemberInput, on: date,
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, id_number: str | None = None, **fields) -> Person:
+def person_update(*, actor: Actor, person: Person, id_number: str | None = None, **fields) -> Person:
     """Correct a member's details; a corrected ID number is validated like a new one."""
-    _require_household(actor, person.household)
-    if actor is not None:
-        require_permission(actor, Person, "change")
+    _require_household(actor, person.household, part=(Person, "change"))
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"not changeable here: {sorted(unknown)}")
@@ -342,18 +337,16 @@ def person_update(*, actor, person: Person, id_number: str | None = None, **fiel
     return person
 
 
-def _leave(*, actor, person: Person, on: date, status: str, kind: str, reason: str) -> Person:
-    _require_household(actor, person.household)
-    if actor is not None:
-        require_permission(actor, Person, "change")
+def _leave(*, actor: Actor, person: Person, on: date, status: str, kind: str, reason: str) -> Person:
+    _require_household(actor, person.household, part=(Person, "change"))
     if person.status != choices.PersonStatus.REGISTERED:
-        raise ServiceError(_("This person is no longer a registered member."), code="not_registered")
+        raise ServiceError(_("This person is no longer a registered member."), code=ErrorCode.NOT_REGISTERED)
     if on > timezone.localdate() or on < person.birth_date:
         raise ValidationError({"date": [_("The date must lie between the birth and today.")]})
     household = person.household
     others = household.members.filter(status=choices.PersonStatus.REGISTERED).exclude(pk=person.pk)
     if household.head_id == person.pk and others.exists():
-        raise ServiceError(_("Choose a new head of household before the head leaves."), code="head_leaving")
+        raise ServiceError(_("Choose a new head of household before the head leaves."), code=ErrorCode.HEAD_LEAVING)
     if not reason.strip() and kind == choices.PersonEventKind.MOVED_OUT:
         raise ValidationError({"reason": [_("Say where the person moved and why.")]})
     Person.objects.filter(pk=person.pk, status=choices.PersonStatus.REGISTERED).update(status=status,
@@ -368,21 +361,22 @@ def _leave(*, actor, person: Person, on: date, status: str, kind: str, reason: s
 
 
 @transaction.atomic
-def person_move_out(*, actor, person: Person, on: date, reason: str) -> Person:
+def person_move_out(*, actor: Actor, person: Person, on: date, reason: str) -> Person:
     """迁出: the person stays on record with status 'moved out' and the date."""
     return _leave(actor=actor, person=person, on=on, status=choices.PersonStatus.MOVED_OUT,
                   kind=choices.PersonEventKind.MOVED_OUT, reason=reason)
 
 
 @transaction.atomic
-def person_die(*, actor, person: Person, on: date, reason: str = "") -> Person:
+def person_die(*, actor: Actor, person: Person, on: date, reason: str = "") -> Person:
     """死亡: recorded with the date; the row and the history stay."""
     return _leave(actor=actor, person=person, on=on, status=choices.PersonStatus.DECEASED,
                   kind=choices.PersonEventKind.DIED, reason=reason)
 
 
 @transaction.atomic
-def household_set_head(*, actor, household: Household, person: Person, on: date, former_relation: str = "") -> None:
+def household_set_head(*, actor: Actor, household: Household, person: Person, on: date,
+                       former_relation: str = "") -> None:
     """Make a registered member the head (户主 change); the former head keeps a relation of the cadre's choice."""
     _require_household(actor, household)
     if person.household_id != household.pk or person.status != choices.PersonStatus.REGISTERED:
@@ -396,14 +390,15 @@ def household_set_head(*, actor, household: Household, person: Person, on: date,
     _refresh_household(household)
 
 
-def person_reveal(*, actor, person: Person, request=None) -> dict[str, str]:
+def person_reveal(*, actor: Actor, person: Person, request=None) -> dict[str, str]:
     """Show a member's full ID number and phone: needs the permission, leaves a security event (not the values)."""
     from xiangcun.accounts.services import security_event_record
 
     if not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists():
         raise OutOfScope(_("The person is not found or lies outside your jurisdiction."))
     if not actor.has_perm("accounts.reveal_personal_data"):
-        raise ServiceError(_("You may not see full ID numbers and phone numbers."), code="permission_denied",
+        raise ServiceError(_("You may not see full ID numbers and phone numbers."),
+                           code=CoreErrorCode.PERMISSION_DENIED,
                            status=403)
     security_event_record(kind=SecurityEventKind.PERSONAL_DATA_REVEALED, actor=actor, request=request,
                           target=f"households.person:{person.uuid}", detail={"fields": ["id_number", "phone"]})
@@ -412,10 +407,8 @@ def person_reveal(*, actor, person: Person, request=None) -> dict[str, str]:
 
 # --- house, land, livestock -------------------------------------------------------------------------
 
-def _save_part(actor, household: Household, instance, fields: dict):
-    _require_household(actor, household)
-    if actor is not None:
-        require_permission(actor, type(instance), "change" if instance.pk else "add")
+def _save_part(actor: Actor, household: Household, instance, fields: dict):
+    _require_household(actor, household, part=(type(instance), "change" if instance.pk else "add"))
     instance.household = household
     for name, value in fields.items():
         setattr(instance, name, value)
@@ -425,7 +418,7 @@ def _save_part(actor, household: Household, instance, fields: dict):
 
 
 @transaction.atomic
-def house_save(*, actor, household: Household, house: House | None = None, **fields) -> House:
+def house_save(*, actor: Actor, household: Household, house: House | None = None, **fields) -> House:
     """Add or change a house (住房): structure, floors, area, year, safety rating, location, footprint."""
     if fields.get("year_built") and fields["year_built"] > timezone.localdate().year:
         raise ValidationError({"year_built": [_("The year lies in the future.")]})
@@ -433,7 +426,7 @@ def house_save(*, actor, household: Household, house: House | None = None, **fie
 
 
 @transaction.atomic
-def parcel_save(*, actor, household: Household, parcel: LandParcel | None = None, **fields) -> LandParcel:
+def parcel_save(*, actor: Actor, household: Household, parcel: LandParcel | None = None, **fields) -> LandParcel:
     """Add or change a land parcel (地块)."""
     start, end = fields.get("contract_start"), fields.get("contract_end")
     if start and end and end < start:
@@ -442,20 +435,16 @@ def parcel_save(*, actor, household: Household, parcel: LandParcel | None = None
 
 
 @transaction.atomic
-def part_delete(*, actor, instance: House | LandParcel | LivestockHolding) -> None:
+def part_delete(*, actor: Actor, instance: House | LandParcel | LivestockHolding) -> None:
     """Remove a house, parcel or livestock row entered by mistake (the audit log keeps it)."""
-    _require_household(actor, instance.household)
-    if actor is not None:
-        require_permission(actor, type(instance), "delete")
+    _require_household(actor, instance.household, part=(type(instance), "delete"))
     instance.delete()
 
 
 @transaction.atomic
-def livestock_set(*, actor, household: Household, kind: str, heads: int, counted_on: date | None = None) -> None:
+def livestock_set(*, actor: Actor, household: Household, kind: str, heads: int, counted_on: date | None = None) -> None:
     """Set the heads of one kind of livestock (畜禽存栏); zero removes the row."""
-    _require_household(actor, household)
-    if actor is not None:
-        require_permission(actor, LivestockHolding, "change")
+    _require_household(actor, household, part=(LivestockHolding, "change"))
     if heads < 0:
         raise ValidationError({"heads": [_("Heads cannot be negative.")]})
     if kind not in choices.Livestock.values:
@@ -470,7 +459,7 @@ def livestock_set(*, actor, household: Household, kind: str, heads: int, counted
 # --- county configuration ------------------------------------------------------------------------
 
 @transaction.atomic
-def household_tag_save(*, actor, tag: HouseholdTag | None = None, code: str, name: str, order: int = 100,
+def household_tag_save(*, actor: Actor, tag: HouseholdTag | None = None, code: str, name: str, order: int = 100,
                        color: str = "blue", description: str = "") -> HouseholdTag:
     """Add or change a household tag (户标签) of the county (county-level staff)."""
     tag = tag or HouseholdTag()

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.errors import CoreErrorCode, OutOfScope, ServiceError
 from xiangcun.core.scoping import user_scope
+from xiangcun.core.services import Actor
 from xiangcun.core.workflow import apply_transition, transition_for
 from xiangcun.incidents import choices
 from xiangcun.incidents.choices import AssigneeKind, HoldingLevel, State
+from xiangcun.incidents.errors import ErrorCode
 from xiangcun.incidents.models import DispatchRule, Incident, IncidentEvent
 from xiangcun.incidents.services.deadlines import deadline_for
 from xiangcun.incidents.services.notifying import (
@@ -51,7 +53,7 @@ class Assignment:
 
 # --- reading what is allowed -------------------------------------------------------------------------------
 
-def fetch_for(actor, code: str, action: str = "view") -> Incident:
+def fetch_for(actor: Actor, code: str, action: str = "view") -> Incident:
     """The incident with this tracking code if the actor may see it; not found otherwise (never forbidden)."""
     incident = (Incident.objects.restrict(actor, action).select_related(
         "region", "category", "grid", "assigned_user", "assigned_department", "assigned_region", "reporter")
@@ -61,7 +63,7 @@ def fetch_for(actor, code: str, action: str = "view") -> Incident:
     return incident
 
 
-def _require_visible(actor, incident: Incident) -> None:
+def _require_visible(actor: Actor, incident: Incident) -> None:
     if actor is not None and not Incident.objects.restrict(actor, "view").filter(pk=incident.pk).exists():
         raise OutOfScope(_("The incident is not found or lies outside your jurisdiction."))
 
@@ -69,14 +71,14 @@ def _require_visible(actor, incident: Incident) -> None:
 def _clean_comment(action: str, comment: str) -> str:
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED and not comment:
-        raise ServiceError(_("Write a reason for this step."), code="comment_required", field="comment")
+        raise ServiceError(_("Write a reason for this step."), code=ErrorCode.COMMENT_REQUIRED, field="comment")
     if len(comment) > MAX_COMMENT:
         raise ServiceError(_("The comment is longer than %(count)d characters.") % {"count": MAX_COMMENT},
-                           code="invalid", field="comment")
+                           code=CoreErrorCode.INVALID, field="comment")
     return comment
 
 
-def _step(actor, incident: Incident, action: str, *, comment: str = "", updates: dict | None = None,
+def _step(actor: Actor, incident: Incident, action: str, *, comment: str = "", updates: dict | None = None,
           data: dict | None = None) -> IncidentEvent:
     """One transition with its deadline; the caller holds the transaction and sends the notifications."""
     _require_visible(actor, incident)
@@ -145,37 +147,38 @@ def _assignment_values(incident: Incident, assignment: Assignment) -> dict:
         user = assignment.user
         if user is None or not user.is_active or not user_scope(user, HANDLE).covers_code(incident.region.code):
             raise ServiceError(_("This person cannot handle incidents in %(village)s.")
-                               % {"village": incident.region.name}, code="invalid_assignee", field="assignee")
+                               % {"village": incident.region.name}, code=ErrorCode.INVALID_ASSIGNEE, field="assignee")
         values["assigned_user"] = user
     elif kind == AssigneeKind.DEPARTMENT:
         department = assignment.department
         if department is None or not department.active or not incident.region.code.startswith(
                 department.region.code):
-            raise ServiceError(_("Choose an active department of the county."), code="invalid_assignee",
+            raise ServiceError(_("Choose an active department of the county."), code=ErrorCode.INVALID_ASSIGNEE,
                                field="assignee")
         values["assigned_department"] = department
     elif kind == AssigneeKind.GRID:
         grid = assignment.grid or incident.grid
         if grid is None or grid.village_id != incident.region_id:
             raise ServiceError(_("The incident has no grid in its village; choose the village or a person."),
-                               code="invalid_assignee", field="assignee")
+                               code=ErrorCode.INVALID_ASSIGNEE, field="assignee")
         values["grid"] = grid
     elif kind == AssigneeKind.VILLAGE:
         values["assigned_region"] = incident.region
     elif kind == AssigneeKind.TOWNSHIP:
         township = assignment.region or incident.region.parent
         if township is None or township.level != Level.TOWNSHIP or not incident.region.code.startswith(township.code):
-            raise ServiceError(_("Choose the incident's own township."), code="invalid_assignee", field="assignee")
+            raise ServiceError(_("Choose the incident's own township."), code=ErrorCode.INVALID_ASSIGNEE,
+                               field="assignee")
         values["assigned_region"] = township
     else:
-        raise ServiceError(_("Choose whom to dispatch to."), code="invalid_assignee", field="assignee")
+        raise ServiceError(_("Choose whom to dispatch to."), code=ErrorCode.INVALID_ASSIGNEE, field="assignee")
     return values
 
 
 # --- the steps ---------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def incident_accept(*, actor, incident: Incident, comment: str = "") -> Incident:
+def incident_accept(*, actor: Actor, incident: Incident, comment: str = "") -> Incident:
     """受理."""
     _step(actor, incident, "accept", comment=comment, updates={"accepted_at": timezone.now()})
     _tell_reporter(incident)
@@ -183,7 +186,7 @@ def incident_accept(*, actor, incident: Incident, comment: str = "") -> Incident
 
 
 @transaction.atomic
-def incident_reject(*, actor, incident: Incident, reason: str) -> Incident:
+def incident_reject(*, actor: Actor, incident: Incident, reason: str) -> Incident:
     """不予受理, with the reason the reporter is told."""
     reason = (reason or "").strip()
     _step(actor, incident, "reject", comment=reason, updates={"reject_reason": reason[:300],
@@ -193,7 +196,7 @@ def incident_reject(*, actor, incident: Incident, reason: str) -> Incident:
 
 
 @transaction.atomic
-def incident_dispatch(*, actor, incident: Incident, assignment: Assignment | None = None,
+def incident_dispatch(*, actor: Actor, incident: Incident, assignment: Assignment | None = None,
                       comment: str = "") -> Incident:
     """分拨 (or 改派 when already dispatched); a report not yet accepted is accepted first.
 
@@ -215,7 +218,7 @@ def incident_dispatch(*, actor, incident: Incident, assignment: Assignment | Non
     return incident
 
 
-def incidents_bulk_dispatch(*, actor, incidents: Iterable[Incident], assignment: Assignment | None = None,
+def incidents_bulk_dispatch(*, actor: Actor, incidents: Iterable[Incident], assignment: Assignment | None = None,
                             comment: str = "") -> dict[str, str]:
     """Dispatch several incidents, each in its own transaction; returns {code: "" or the error message}."""
     outcome = {}
@@ -229,7 +232,7 @@ def incidents_bulk_dispatch(*, actor, incidents: Iterable[Incident], assignment:
 
 
 @transaction.atomic
-def incident_start(*, actor, incident: Incident, comment: str = "") -> Incident:
+def incident_start(*, actor: Actor, incident: Incident, comment: str = "") -> Incident:
     """开始处置 by the assignee."""
     _step(actor, incident, "start", comment=comment, updates={"started_at": timezone.now()})
     _tell_reporter(incident)
@@ -237,7 +240,7 @@ def incident_start(*, actor, incident: Incident, comment: str = "") -> Incident:
 
 
 @transaction.atomic
-def incident_send_back(*, actor, incident: Incident, comment: str) -> Incident:
+def incident_send_back(*, actor: Actor, incident: Incident, comment: str) -> Incident:
     """退单: the assignee says it is not theirs; back to the dispatcher."""
     _step(actor, incident, "send_back", comment=comment, updates={
         "assignee_kind": "", "assigned_user": None, "assigned_department": None, "assigned_region": None})
@@ -246,19 +249,20 @@ def incident_send_back(*, actor, incident: Incident, comment: str) -> Incident:
     return incident
 
 
-def incident_resolve(*, actor, incident: Incident, result: str, photos: Sequence = ()) -> Incident:
+def incident_resolve(*, actor: Actor, incident: Incident, result: str, photos: Sequence = ()) -> Incident:
     """已处置: the result in words and at least one photo (uploaded now or before, while handling)."""
     result = (result or "").strip()
     if not result:
-        raise ServiceError(_("Describe what was done."), code="result_required", field="result")
+        raise ServiceError(_("Describe what was done."), code=ErrorCode.RESULT_REQUIRED, field="result")
     if len(result) > MAX_COMMENT:
         raise ServiceError(_("The result is longer than %(count)d characters.") % {"count": MAX_COMMENT},
-                           code="invalid", field="result")
+                           code=CoreErrorCode.INVALID, field="result")
     processed = process_photos(photos)
     with transaction.atomic():
         has_photo = processed or incident.photos.filter(stage=choices.PhotoStage.HANDLING).exists()
         if not has_photo:
-            raise ServiceError(_("Add at least one photo of the result."), code="photo_required", field="photos")
+            raise ServiceError(_("Add at least one photo of the result."), code=ErrorCode.PHOTO_REQUIRED,
+                               field="photos")
         now = timezone.now()
         updates = {"result": result, "resolved_at": now}
         if incident.started_at is None:
@@ -272,7 +276,7 @@ def incident_resolve(*, actor, incident: Incident, result: str, photos: Sequence
 
 
 @transaction.atomic
-def incident_close(*, actor, incident: Incident, comment: str = "") -> Incident:
+def incident_close(*, actor: Actor, incident: Incident, comment: str = "") -> Incident:
     """办结, checked by the dispatcher; records the level that closed it (小事不出村)."""
     _step(actor, incident, "close", comment=comment,
           updates={"closed_at": timezone.now(), "closed_level": incident.level})
@@ -281,7 +285,7 @@ def incident_close(*, actor, incident: Incident, comment: str = "") -> Incident:
 
 
 @transaction.atomic
-def incident_rework(*, actor, incident: Incident, comment: str) -> Incident:
+def incident_rework(*, actor: Actor, incident: Incident, comment: str) -> Incident:
     """退回: not done well enough; back to the handler."""
     _step(actor, incident, "rework", comment=comment)
     notify_handlers(incident, kind="incident_rework",
@@ -290,7 +294,7 @@ def incident_rework(*, actor, incident: Incident, comment: str) -> Incident:
 
 
 @transaction.atomic
-def incident_escalate(*, actor, incident: Incident, comment: str) -> Incident:
+def incident_escalate(*, actor: Actor, incident: Incident, comment: str) -> Incident:
     """上报: the level above now holds the incident and dispatches it again."""
     new_level = HoldingLevel.TOWNSHIP if incident.level == HoldingLevel.VILLAGE else HoldingLevel.COUNTY
     _step(actor, incident, "escalate", comment=comment, updates={
@@ -303,7 +307,7 @@ def incident_escalate(*, actor, incident: Incident, comment: str) -> Incident:
 
 
 @transaction.atomic
-def incident_supervise(*, actor, incident: Incident, comment: str) -> Incident:
+def incident_supervise(*, actor: Actor, incident: Incident, comment: str) -> Incident:
     """督办 by a higher level: marked, timed, and the holder and handlers are told."""
     _step(actor, incident, "supervise", comment=comment,
           updates={"supervised": True, "supervised_at": timezone.now()})
@@ -314,14 +318,15 @@ def incident_supervise(*, actor, incident: Incident, comment: str) -> Incident:
 
 
 @transaction.atomic
-def incident_rate(*, actor, incident: Incident, rating: int, comment: str = "", callback: bool = False) -> Incident:
+def incident_rate(*, actor: Actor, incident: Incident, rating: int, comment: str = "",
+                  callback: bool = False) -> Incident:
     """评价 1–5 by the reporter (or recorded from a telephone callback); 1–2 is flagged as low."""
     try:
         rating = int(rating)
     except (TypeError, ValueError):
         rating = 0
     if not 1 <= rating <= 5:
-        raise ServiceError(_("Choose from one to five stars."), code="invalid_rating", field="rating")
+        raise ServiceError(_("Choose from one to five stars."), code=ErrorCode.INVALID_RATING, field="rating")
     low = rating <= 2
     _step(actor, incident, "rate_callback" if callback else "rate", comment=comment,
           updates={"rating": rating, "rating_comment": (comment or "").strip()[:500], "rated_at": timezone.now(),
@@ -335,10 +340,10 @@ def incident_rate(*, actor, incident: Incident, rating: int, comment: str = "", 
 
 
 @transaction.atomic
-def incident_reopen(*, actor, incident: Incident, comment: str) -> Incident:
+def incident_reopen(*, actor: Actor, incident: Incident, comment: str) -> Incident:
     """The reporter says it is not solved (within the category's days): back to the same handlers."""
     if not (comment or "").strip():
-        raise ServiceError(_("Say what is still wrong."), code="comment_required", field="comment")
+        raise ServiceError(_("Say what is still wrong."), code=ErrorCode.COMMENT_REQUIRED, field="comment")
     _step(actor, incident, "reopen", comment=comment, updates={
         "reopen_count": incident.reopen_count + 1, "closed_at": None, "closed_level": None, "rating": None,
         "rated_at": None, "low_rating": False, "resolved_at": None, "dispatched_at": timezone.now()})
@@ -349,11 +354,11 @@ def incident_reopen(*, actor, incident: Incident, comment: str) -> Incident:
 
 
 @transaction.atomic
-def incident_merge(*, actor, incident: Incident, into: Incident, comment: str = "") -> Incident:
+def incident_merge(*, actor: Actor, incident: Incident, into: Incident, comment: str = "") -> Incident:
     """Merge a duplicate into an open incident: the duplicate ends, its reporter follows the other one."""
     _require_visible(actor, into)
     if into.pk == incident.pk or into.duplicate_of_id == incident.pk or not into.is_open:
-        raise ServiceError(_("Merge into another incident that is still open."), code="invalid_merge",
+        raise ServiceError(_("Merge into another incident that is still open."), code=ErrorCode.INVALID_MERGE,
                            field="into")
     _step(actor, incident, "merge", comment=comment, updates={"duplicate_of": into, "closed_at": timezone.now()},
           data={"into": into.code})
@@ -367,7 +372,7 @@ def incident_merge(*, actor, incident: Incident, into: Incident, comment: str = 
 
 # --- entries that are not state changes ------------------------------------------------------------------------
 
-def may_work_on(actor, incident: Incident) -> bool:
+def may_work_on(actor: Actor, incident: Incident) -> bool:
     """Dispatchers of the holder and handlers where it was sent: the people who write notes and updates."""
     if actor is None:
         return True
@@ -378,28 +383,29 @@ def may_work_on(actor, incident: Incident) -> bool:
     return False
 
 
-def _require_staff_on(actor, incident: Incident) -> None:
+def _require_staff_on(actor: Actor, incident: Incident) -> None:
     _require_visible(actor, incident)
     if not may_work_on(actor, incident):
-        raise ServiceError(_("You do not have permission to take this step here."), code="permission_denied",
+        raise ServiceError(_("You do not have permission to take this step here."),
+                           code=CoreErrorCode.PERMISSION_DENIED,
                            status=403)
 
 
 @transaction.atomic
-def incident_add_note(*, actor, incident: Incident, text: str, public: bool = False,
+def incident_add_note(*, actor: Actor, incident: Incident, text: str, public: bool = False,
                       photos: Sequence = ()) -> IncidentEvent:
     """An internal note (kept from the reporter) or a public update (the reporter is told)."""
     text = (text or "").strip()
     if not text:
-        raise ServiceError(_("Write the note."), code="required", field="text")
+        raise ServiceError(_("Write the note."), code=ErrorCode.REQUIRED, field="text")
     if len(text) > MAX_COMMENT:
         raise ServiceError(_("The note is longer than %(count)d characters.") % {"count": MAX_COMMENT},
-                           code="invalid", field="text")
+                           code=CoreErrorCode.INVALID, field="text")
     _require_staff_on(actor, incident)
     if photos and not public:
         # Photos of an incident are shown to its reporter once it is handled; an internal one would leak.
         raise ServiceError(_("Photos go with a public update or with the result; an internal note is words only."),
-                           code="photo_not_allowed", field="photos")
+                           code=ErrorCode.PHOTO_NOT_ALLOWED, field="photos")
     processed = process_photos(photos)
     kind = choices.EventKind.UPDATE if public else choices.EventKind.NOTE
     event = IncidentEvent.objects.create(incident=incident, action=kind, actor=actor, comment=text,
@@ -412,7 +418,7 @@ def incident_add_note(*, actor, incident: Incident, text: str, public: bool = Fa
 
 
 @transaction.atomic
-def incident_link_household(*, actor, incident: Incident, household) -> Incident:
+def incident_link_household(*, actor: Actor, incident: Incident, household) -> Incident:
     """Link the incident to a household of its village (it then shows in the household's dossier)."""
     _require_staff_on(actor, incident)
     if household is not None:
@@ -421,7 +427,7 @@ def incident_link_household(*, actor, incident: Incident, household) -> Incident
         if household.region_id != incident.region_id or not Household.objects.restrict(actor, "view").filter(
                 pk=household.pk).exists():
             raise ServiceError(_("Choose a household of %(village)s.") % {"village": incident.region.name},
-                               code="invalid_household", field="household")
+                               code=ErrorCode.INVALID_HOUSEHOLD, field="household")
     Incident.objects.filter(pk=incident.pk).update(household=household, updated_at=timezone.now())
     incident.household = household
     IncidentEvent.objects.create(incident=incident, action=choices.EventKind.LINK, actor=actor, is_public=False,
@@ -430,18 +436,18 @@ def incident_link_household(*, actor, incident: Incident, household) -> Incident
 
 
 @transaction.atomic
-def incident_relocate(*, actor, incident: Incident, region, grid=None, lat: float | None = None,
+def incident_relocate(*, actor: Actor, incident: Incident, region, grid=None, lat: float | None = None,
                       lng: float | None = None, address: str | None = None) -> Incident:
     """Correct the village, grid or point of an incident (the point-in-polygon guess is editable)."""
     _require_staff_on(actor, incident)
     if region is None or region.level != Level.VILLAGE:
-        raise ServiceError(_("Choose the village where it happened."), code="invalid", field="region")
+        raise ServiceError(_("Choose the village where it happened."), code=CoreErrorCode.INVALID, field="region")
     scope = user_scope(actor, "incidents.dispatch_incident") if actor is not None else None
     if scope is not None and not scope.covers_code(region.code):
         raise OutOfScope(_("The region is not found or lies outside your jurisdiction."))
     if grid is not None and grid.village_id != region.pk:
         raise ServiceError(_("The grid %(grid)s does not belong to %(village)s.")
-                           % {"grid": grid.name, "village": region.name}, code="invalid", field="grid")
+                           % {"grid": grid.name, "village": region.name}, code=CoreErrorCode.INVALID, field="grid")
     old = {"region": incident.region.code, "grid": incident.grid.code if incident.grid_id else ""}
     values = {"region": region, "grid": grid, "updated_at": timezone.now()}
     if lat is not None and lng is not None:

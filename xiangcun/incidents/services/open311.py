@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
+from xiangcun.incidents.errors import ErrorCode
 from xiangcun.incidents.models import Open311Key
 from xiangcun.regions.choices import Level
 
@@ -32,12 +33,12 @@ def open311_key_create(*, name: str, region) -> tuple[Open311Key, str]:
     """A new key for ``region`` (the county, a township or a village); returns the row and the plain key."""
     name = (name or "").strip()
     if not name:
-        raise ServiceError(_("Give the key a name."), code="required", field="name")
+        raise ServiceError(_("Give the key a name."), code=ErrorCode.REQUIRED, field="name")
     if region is None or region.level not in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
-        raise ServiceError(_("Choose the county, a township or a village for the key."), code="invalid",
+        raise ServiceError(_("Choose the county, a township or a village for the key."), code=CoreErrorCode.INVALID,
                            field="region")
     if Open311Key.objects.filter(name=name).exists():
-        raise ServiceError(_("A key named %(name)s exists already.") % {"name": name}, code="name_taken",
+        raise ServiceError(_("A key named %(name)s exists already.") % {"name": name}, code=ErrorCode.NAME_TAKEN,
                            field="name")
     plaintext = secrets.token_urlsafe(32)
     key = Open311Key(name=name, prefix=plaintext[:KEY_PREFIX_LENGTH], key_hash=open311_key_hash(plaintext),
@@ -95,7 +96,7 @@ def open311_request_submit(*, key: Open311Key, data, details: dict | None = None
     from xiangcun.incidents.services.reporting import incident_report
 
     if key is None or key.revoked_at is not None:
-        raise ServiceError(_("The api_key is missing, unknown or revoked."), code="invalid_api_key", status=403)
+        raise ServiceError(_("The api_key is missing, unknown or revoked."), code=ErrorCode.INVALID_API_KEY, status=403)
     data.source = choices.Source.OPEN311
     with transaction.atomic():
         result = incident_report(actor=None, data=data, open311_key=key)

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.errors import CoreErrorCode, OutOfScope, ServiceError
 from xiangcun.core.geo import distance_m, valid_lat_lng
 from xiangcun.core.scoping import user_scope
-from xiangcun.core.services import require_permission, verify_saved_in_scope
+from xiangcun.core.services import Actor, require_permission, save_checked
 from xiangcun.incidents import choices
+from xiangcun.incidents.errors import ErrorCode
 from xiangcun.incidents.models import Patrol
 from xiangcun.incidents.services.reporting import ReportInput, ReportResult, incident_report
 from xiangcun.incidents.workflow import HANDLE
@@ -42,33 +43,31 @@ def open_patrol_of(worker) -> Patrol | None:
     return Patrol.objects.filter(worker=worker, ended_at__isnull=True).select_related("grid").first()
 
 
-def _own_patrol(actor, patrol: Patrol, *, must_be_open: bool = True) -> Patrol:
+def _own_patrol(actor: Actor, patrol: Patrol, *, must_be_open: bool = True) -> Patrol:
     """The patrol again from the database, locked for the write; another worker's patrol is not found."""
     current = Patrol.objects.select_for_update().filter(pk=patrol.pk, worker_id=getattr(actor, "pk", None)).first()
     if current is None:
         raise OutOfScope(_("The patrol is not found."))
     if must_be_open and current.ended_at is not None:
-        raise ServiceError(_("This patrol has already ended."), code="patrol_ended", status=409)
+        raise ServiceError(_("This patrol has already ended."), code=ErrorCode.PATROL_ENDED, status=409)
     return current
 
 
 @transaction.atomic
-def patrol_start(*, actor, grid) -> Patrol:
+def patrol_start(*, actor: Actor, grid) -> Patrol:
     """Start a patrol of one of the actor's grids (a worker of the grid, or a handler of its village)."""
     require_permission(actor, Patrol, "add")
     if grid is None:
-        raise ServiceError(_("Choose the grid you patrol."), code="required", field="grid")
+        raise ServiceError(_("Choose the grid you patrol."), code=ErrorCode.REQUIRED, field="grid")
     is_worker = grid.workers.filter(pk=actor.pk).exists()
     if not (is_worker or user_scope(actor, HANDLE).covers_code(grid.village.code)):
         raise OutOfScope(_("The grid is not found or lies outside your jurisdiction."))
     if Patrol.objects.filter(worker=actor, ended_at__isnull=True).exists():
-        raise ServiceError(_("You are already on a patrol; end it before starting another."), code="patrol_open",
+        raise ServiceError(_("You are already on a patrol; end it before starting another."),
+                           code=ErrorCode.PATROL_OPEN,
                            status=409)
     patrol = Patrol(region=grid.village, worker=actor, grid=grid, started_at=timezone.now())
-    patrol.full_clean()
-    patrol.save()
-    verify_saved_in_scope(actor, patrol, "view")
-    return patrol
+    return save_checked(patrol, actor=actor, action="view")
 
 
 def _clean_points(points: Iterable) -> list[list[float]]:
@@ -79,10 +78,10 @@ def _clean_points(points: Iterable) -> list[list[float]]:
             accuracy = float(point[2]) if len(point) > 2 and point[2] is not None else None
         except (TypeError, ValueError, IndexError, KeyError):
             raise ServiceError(_("A point of the track is not a pair of numbers (longitude, latitude)."),
-                               code="invalid_point", field="points") from None
+                               code=ErrorCode.INVALID_POINT, field="points") from None
         if not valid_lat_lng(lat, lng) or lat != lat or lng != lng:
             raise ServiceError(_("A point of the track is not a valid longitude and latitude."),
-                               code="invalid_point", field="points")
+                               code=ErrorCode.INVALID_POINT, field="points")
         if accuracy is not None and accuracy > MAX_ACCURACY_M:
             continue
         cleaned.append([round(lng, 7), round(lat, 7)])
@@ -90,17 +89,17 @@ def _clean_points(points: Iterable) -> list[list[float]]:
 
 
 @transaction.atomic
-def patrol_add_points(*, actor, patrol: Patrol, points: Iterable) -> Patrol:
+def patrol_add_points(*, actor: Actor, patrol: Patrol, points: Iterable) -> Patrol:
     """Append points ([lng, lat] or [lng, lat, accuracy in m]) to the actor's open patrol; imprecise fixes
     are dropped. Returns the patrol with its new track and distance."""
     points = list(points)
     if len(points) > MAX_POINTS_PER_CALL:
         raise ServiceError(_("Send at most %(count)d points at a time.") % {"count": MAX_POINTS_PER_CALL},
-                           code="too_many_points", field="points")
+                           code=ErrorCode.TOO_MANY_POINTS, field="points")
     cleaned = _clean_points(points)
     current = _own_patrol(actor, patrol)
     if len(current.track) + len(cleaned) > MAX_TRACK_POINTS:
-        raise ServiceError(_("The track is full; end this patrol and start a new one."), code="track_full",
+        raise ServiceError(_("The track is full; end this patrol and start a new one."), code=ErrorCode.TRACK_FULL,
                            field="points")
     track = list(current.track) + cleaned
     distance = track_distance(track)
@@ -110,7 +109,7 @@ def patrol_add_points(*, actor, patrol: Patrol, points: Iterable) -> Patrol:
 
 
 @transaction.atomic
-def patrol_end(*, actor, patrol: Patrol, note: str = "", points: Iterable = ()) -> Patrol:
+def patrol_end(*, actor: Actor, patrol: Patrol, note: str = "", points: Iterable = ()) -> Patrol:
     """End the actor's patrol; the distance is measured from the whole track.
 
     ``points`` are the last positions the phone had not sent yet: they come with the end, in the same request and
@@ -119,7 +118,7 @@ def patrol_end(*, actor, patrol: Patrol, note: str = "", points: Iterable = ()) 
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ServiceError(_("The note is longer than %(count)d characters.") % {"count": MAX_NOTE},
-                           code="invalid", field="note")
+                           code=CoreErrorCode.INVALID, field="note")
     points = list(points)
     if points:
         patrol_add_points(actor=actor, patrol=patrol, points=points)
@@ -138,7 +137,7 @@ def distance_text(metres: int) -> str:
     return _("%(km).1f km") % {"km": metres / 1000}
 
 
-def patrol_report_finding(*, actor, patrol: Patrol, data: ReportInput) -> ReportResult:
+def patrol_report_finding(*, actor: Actor, patrol: Patrol, data: ReportInput) -> ReportResult:
     """Report what the worker found on the patrol (source 巡查); the incident is linked to the patrol.
 
     Idempotent on the client key like every report: a finding sent twice is linked once.

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangcun.core.crypto import lookup_hash
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.geo import bounding_box, distance_m, gcj02_to_wgs84, valid_lat_lng
 from xiangcun.core.images import ImageRejected, ProcessedImage, process_image
 from xiangcun.core.scoping import user_scope
-from xiangcun.core.services import require_permission, verify_saved_in_scope
+from xiangcun.core.services import Actor, require_permission, verify_saved_in_scope
 from xiangcun.core.validators import normalize_phone
 from xiangcun.incidents import choices
+from xiangcun.incidents.errors import ErrorCode
 from xiangcun.incidents.models import Category, DailyCounter, Incident, IncidentEvent, IncidentPhoto
 from xiangcun.incidents.services.deadlines import deadline_for
 from xiangcun.incidents.services.notifying import dispatchers_of, notify_dispatchers
@@ -69,7 +70,8 @@ class ReportResult:
 
 # --- checks before anything is written -----------------------------------------------------------------
 
-def _field_error(message: str, field_name: str, code: str = "invalid") -> ServiceError:
+def _field_error(message: str, field_name: str, code: ErrorCode | CoreErrorCode = CoreErrorCode.INVALID
+                 ) -> ServiceError:
     return ServiceError(message, code=code, field=field_name)
 
 
@@ -77,13 +79,13 @@ def process_photos(photos: Sequence) -> list[ProcessedImage]:
     """Decode every photo or refuse the lot, naming the file that is not a photo."""
     if len(photos) > MAX_PHOTOS:
         raise _field_error(_("At most %(count)d photos can be attached.") % {"count": MAX_PHOTOS}, "photos",
-                           "too_many_photos")
+                           ErrorCode.TOO_MANY_PHOTOS)
     processed = []
     for upload in photos:
         try:
             processed.append(process_image(upload))
         except ImageRejected as exc:
-            raise _field_error(str(exc), "photos", "photo_rejected") from None
+            raise _field_error(str(exc), "photos", ErrorCode.PHOTO_REJECTED) from None
     return processed
 
 
@@ -120,7 +122,7 @@ def resolve_place(data: ReportInput, point: tuple[float, float] | None, *, defau
     if region is None:
         message = (_("The location lies in none of the county's villages; choose the village by hand.")
                    if point is not None else _("Give the location or choose the village where it happened."))
-        raise _field_error(message, "region", "no_village")
+        raise _field_error(message, "region", ErrorCode.NO_VILLAGE)
     if grid is not None and grid.village_id != region.pk:
         if data.grid is not None:
             raise _field_error(_("The grid %(grid)s does not belong to %(village)s.")
@@ -129,11 +131,11 @@ def resolve_place(data: ReportInput, point: tuple[float, float] | None, *, defau
     return region, grid
 
 
-def _check_actor_may_report(actor, region, open311_key) -> None:
+def _check_actor_may_report(actor: Actor, region, open311_key) -> None:
     if open311_key is not None:
         if not region.code.startswith(open311_key.region.code):
             raise _field_error(_("The location lies outside the region of this API key."), "region",
-                               "outside_key_region")
+                               ErrorCode.OUTSIDE_KEY_REGION)
         return
     if actor is None:
         return  # the system (device alarms, tasks)
@@ -187,7 +189,7 @@ def find_possible_duplicate(incident: Incident) -> Incident | None:
     return Incident.objects.filter(pk=best).first() if best is not None else None
 
 
-def _existing_for_key(actor, client_key: str, open311_key) -> Incident | None:
+def _existing_for_key(actor: Actor, client_key: str, open311_key) -> Incident | None:
     existing = Incident.objects.filter(client_key=client_key).first()
     if existing is None:
         return None
@@ -195,7 +197,7 @@ def _existing_for_key(actor, client_key: str, open311_key) -> Incident | None:
                    and existing.open311_key_id == getattr(open311_key, "pk", None))
     if not same_sender:
         raise ServiceError(_("This client key was already used for another report; generate a new one."),
-                           code="client_key_taken", status=409)
+                           code=ErrorCode.CLIENT_KEY_TAKEN, status=409)
     return existing
 
 
@@ -204,7 +206,7 @@ def _existing_for_key(actor, client_key: str, open311_key) -> Incident | None:
 OWN_NAME_SOURCES = (choices.Source.VILLAGER, choices.Source.PATROL, choices.Source.DEPUTY)
 
 
-def _reporter_account(actor, source: str, open311_key):
+def _reporter_account(actor: Actor, source: str, open311_key):
     if open311_key is not None or actor is None or not actor.is_authenticated:
         return None
     if source in OWN_NAME_SOURCES or user_scope(actor, "incidents.add_incident").own_rows:
@@ -212,7 +214,8 @@ def _reporter_account(actor, source: str, open311_key):
     return None
 
 
-def save_photos(incident: Incident, processed: Sequence[ProcessedImage], *, stage: str, actor) -> list[IncidentPhoto]:
+def save_photos(incident: Incident, processed: Sequence[ProcessedImage], *, stage: str,
+                actor: Actor) -> list[IncidentPhoto]:
     photos = []
     for item in processed:
         photo = IncidentPhoto(incident=incident, stage=stage, size=item.size,
@@ -224,7 +227,7 @@ def save_photos(incident: Incident, processed: Sequence[ProcessedImage], *, stag
     return photos
 
 
-def incident_report(*, actor, data: ReportInput, open311_key=None) -> ReportResult:
+def incident_report(*, actor: Actor, data: ReportInput, open311_key=None) -> ReportResult:
     """Create an incident (已上报) from any source, or return the one this client key already created."""
     client_key = (data.client_key or "").strip() or None
     if client_key is not None:
@@ -236,12 +239,12 @@ def incident_report(*, actor, data: ReportInput, open311_key=None) -> ReportResu
 
     description = (data.description or "").strip()
     if not description:
-        raise _field_error(_("Describe the problem in a few words."), "description", "required")
+        raise _field_error(_("Describe the problem in a few words."), "description", ErrorCode.REQUIRED)
     if len(description) > MAX_DESCRIPTION:
         raise _field_error(_("The description is longer than %(count)d characters.") % {"count": MAX_DESCRIPTION},
                            "description")
     if data.category is None or not data.category.active:
-        raise _field_error(_("Choose a category."), "category", "required")
+        raise _field_error(_("Choose a category."), "category", ErrorCode.REQUIRED)
     if data.source not in choices.Source.values:
         raise _field_error(_("Unknown source."), "source")
     phone = ""

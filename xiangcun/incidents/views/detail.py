@@ -15,12 +15,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from xiangcun.core.errors import OutOfScope, ServiceError
+from xiangcun.core.errors import CoreErrorCode, OutOfScope, ServiceError
 from xiangcun.core.scoping import user_scope
 from xiangcun.core.views import ScopedDetailView, ScopedObjectMixin, ScopedPhotoView
 from xiangcun.core.workflow import allowed_actions
 from xiangcun.incidents import selectors, services
 from xiangcun.incidents.choices import AssigneeKind, EventKind, State
+from xiangcun.incidents.errors import ErrorCode
 from xiangcun.incidents.forms import desk as forms
 from xiangcun.incidents.models import Incident, IncidentEvent, IncidentPhoto
 from xiangcun.incidents.workflow import TABLE
@@ -222,7 +223,7 @@ class IncidentActionView(IncidentRecordMixin, View):
         try:
             if action in STEP_ACTIONS and request.POST.get("state") and request.POST["state"] != incident.state:
                 raise ServiceError(_("Someone else changed this record in the meantime; reload the page and try "
-                                     "again."), code="state_changed", status=409)
+                                     "again."), code=CoreErrorCode.STATE_CHANGED, status=409)
             if not form.is_valid():
                 return self.refuse(page, action, form, None)
             message = self.perform(request, incident, action, form)
@@ -272,7 +273,7 @@ class IncidentActionView(IncidentRecordMixin, View):
         elif action == "merge":
             into = Incident.objects.restrict(user, "view").filter(code=data["into"]).first()
             if into is None:
-                raise ServiceError(_("Merge into another incident that is still open."), code="invalid_merge",
+                raise ServiceError(_("Merge into another incident that is still open."), code=ErrorCode.INVALID_MERGE,
                                    field="into")
             services.incident_merge(actor=user, incident=incident, into=into, comment=comment)
         elif action == "note":
@@ -296,7 +297,7 @@ class IncidentActionView(IncidentRecordMixin, View):
             household = Household.objects.restrict(request.user, "view").filter(number=number).first()
             if household is None:
                 raise ServiceError(_("Choose a household of %(village)s.") % {"village": incident.region.name},
-                                   code="invalid_household", field="household")
+                                   code=ErrorCode.INVALID_HOUSEHOLD, field="household")
         services.incident_link_household(actor=request.user, incident=incident, household=household)
         return _("Linked to household %(number)s.") % {"number": household.number} if household else \
             _("The link to the household is removed.")

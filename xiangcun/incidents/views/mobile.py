@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from xiangcun.core.errors import ServiceError
+from xiangcun.core.errors import CoreErrorCode, ServiceError
 from xiangcun.core.geo import bounding_box, distance_m, valid_lat_lng
 from xiangcun.core.scoping import prefix_q, user_scope
 from xiangcun.core.views import ScopedObjectMixin
@@ -511,7 +511,8 @@ class PatrolEndView(OwnPatrolMixin, View):
             if not isinstance(points, list):
                 raise ValueError
         except ValueError:
-            return self.refused(request, patrol, ServiceError(_("The track is not valid JSON."), code="invalid"))
+            return self.refused(request, patrol, ServiceError(_("The track is not valid JSON."),
+                                                              code=CoreErrorCode.INVALID))
         try:
             patrol_services.patrol_end(actor=request.user, patrol=patrol, note=form.cleaned_data.get("note", ""),
                                        points=points)

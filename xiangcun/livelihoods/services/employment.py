@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.scoping import permission_name, prefix_q
-from xiangcun.core.services import require_permission, verify_saved_in_scope
+from xiangcun.core.services import Actor, require_permission, save_checked, verify_saved_in_scope
 from xiangcun.households.models import Person
 from xiangcun.livelihoods import choices, places
+from xiangcun.livelihoods.errors import ErrorCode
 from xiangcun.livelihoods.models import Employment
 from xiangcun.regions.choices import Level
 from xiangcun.regions.models import Region
@@ -42,14 +43,15 @@ def resolve_destination(*, province: str, city: str = "", county: str = "", code
     code = (code or "").strip()
     if code:
         if not (code.isdigit() and len(code) in (2, 4, 6, 9, 12) and code[:2] in places.PROVINCES):
-            raise ServiceError(_("%(code)s is not a division code.") % {"code": code}, code="bad_destination_code")
+            raise ServiceError(_("%(code)s is not a division code.") % {"code": code},
+                               code=ErrorCode.BAD_DESTINATION_CODE)
         return code[:2], code
     if places.bare_name(province) == places.ABROAD:
         return "", ""
     province_code = places.province_code(province)
     if province_code is None:
         raise ServiceError(_("%(name)s is not a province of China: choose one from the list (or 境外 for work "
-                             "abroad).") % {"name": province}, code="unknown_province")
+                             "abroad).") % {"name": province}, code=ErrorCode.UNKNOWN_PROVINCE)
     found = province_code
     city_region = _region_named(city, Level.CITY, province_code)
     if city_region is not None:
@@ -79,8 +81,12 @@ def derive_place(*, home_county_code: str, province: str, city: str = "", county
     return (choices.WorkPlace.IN_COUNTY if in_county else choices.WorkPlace.IN_PROVINCE), found
 
 
-def _require_person_in_scope(actor, person: Person, action: str) -> None:
-    """The person must be one the actor may record work for: in their regions, or of their own household."""
+def _authorize_for_person(actor: Actor, person: Person, action: str) -> None:
+    """Like ``authorize``, but the person, not a region, must be in scope: a villager records work for a member of
+    their own household, a cadre or grid worker for a person of their regions. The system (None) passes."""
+    if actor is None:
+        return
+    require_permission(actor, Employment, action)
     perm = permission_name(Employment, action)
     if not Person.objects.restrict(actor, perm).filter(pk=person.pk).exists():
         raise OutOfScope(_("The person is not found or lies outside your jurisdiction."))
@@ -88,11 +94,11 @@ def _require_person_in_scope(actor, person: Person, action: str) -> None:
 
 def _validate(*, start_date: date, end_date: date | None, monthly_income: Decimal) -> None:
     if start_date > date.today():
-        raise ServiceError(_("The work has not started yet: record it once it has begun."), code="future_start")
+        raise ServiceError(_("The work has not started yet: record it once it has begun."), code=ErrorCode.FUTURE_START)
     if end_date is not None and end_date < start_date:
-        raise ServiceError(_("The end of the work cannot lie before its start."), code="end_before_start")
+        raise ServiceError(_("The end of the work cannot lie before its start."), code=ErrorCode.END_BEFORE_START)
     if monthly_income is not None and monthly_income < 0:
-        raise ServiceError(_("The monthly income cannot be negative."), code="negative_amount")
+        raise ServiceError(_("The monthly income cannot be negative."), code=ErrorCode.NEGATIVE_AMOUNT)
 
 
 def _apply(job: Employment, *, province: str, city: str, county: str, code: str, industry: str, employer: str,
@@ -114,72 +120,56 @@ def _apply(job: Employment, *, province: str, city: str, county: str, code: str,
 
 @transaction.atomic
 def employment_record(
-    *, actor, person: Person, destination_province: str, destination_city: str = "", destination_county: str = "",
-    destination_code: str = "", industry: str, employer: str = "", job: str = "", start_date: date,
-    end_date: date | None = None, monthly_income: Decimal = Decimal("0"),
+    *, actor: Actor, person: Person, destination_province: str, destination_city: str = "",
+    destination_county: str = "", destination_code: str = "", industry: str, employer: str = "", job: str = "",
+    start_date: date, end_date: date | None = None, monthly_income: Decimal = Decimal("0"),
     method: str = choices.CollectionMethod.GRID_WORKER,
 ) -> Employment:
     """Record a person's 务工: a villager for a member of their own household, a cadre or grid worker for a
     person of their regions."""
-    if actor is not None:
-        require_permission(actor, Employment, "add")
-        _require_person_in_scope(actor, person, "add")
+    _authorize_for_person(actor, person, "add")
     _validate(start_date=start_date, end_date=end_date, monthly_income=monthly_income)
     employment = Employment(person=person, method=method, recorded_by=actor)
     _apply(employment, province=destination_province, city=destination_city, county=destination_county,
            code=destination_code, industry=industry, employer=employer, job_title=job, start_date=start_date,
            end_date=end_date, monthly_income=monthly_income)
-    employment.full_clean()
-    employment.save()
-    if actor is not None:
-        verify_saved_in_scope(actor, employment, "add")
-    return employment
+    return save_checked(employment, actor=actor, action="add")
 
 
 @transaction.atomic
 def employment_update(
-    *, actor, employment: Employment, destination_province: str, destination_city: str = "",
+    *, actor: Actor, employment: Employment, destination_province: str, destination_city: str = "",
     destination_county: str = "", destination_code: str = "", industry: str, employer: str = "", job: str = "",
     start_date: date, end_date: date | None = None, monthly_income: Decimal = Decimal("0"),
 ) -> Employment:
     """Correct a 务工 record (taken as the caller found it, through ``restrict()``)."""
-    if actor is not None:
-        require_permission(actor, Employment, "change")
-        _require_person_in_scope(actor, employment.person, "change")
+    _authorize_for_person(actor, employment.person, "change")
     _validate(start_date=start_date, end_date=end_date, monthly_income=monthly_income)
     _apply(employment, province=destination_province, city=destination_city, county=destination_county,
            code=destination_code, industry=industry, employer=employer, job_title=job, start_date=start_date,
            end_date=end_date, monthly_income=monthly_income)
-    employment.full_clean()
-    employment.save()
-    if actor is not None:
-        verify_saved_in_scope(actor, employment, "change")
-    return employment
+    return save_checked(employment, actor=actor, action="change")
 
 
 @transaction.atomic
-def employment_end(*, actor, employment: Employment, end_date: date) -> Employment:
+def employment_end(*, actor: Actor, employment: Employment, end_date: date) -> Employment:
     """The person stopped working there on ``end_date`` (came home, changed job)."""
-    if actor is not None:
-        require_permission(actor, Employment, "change")
-        _require_person_in_scope(actor, employment.person, "change")
+    _authorize_for_person(actor, employment.person, "change")
     if end_date < employment.start_date:
-        raise ServiceError(_("The end of the work cannot lie before its start."), code="end_before_start")
+        raise ServiceError(_("The end of the work cannot lie before its start."), code=ErrorCode.END_BEFORE_START)
     if end_date > date.today():
         raise ServiceError(_("The work cannot end in the future: record the end once it has happened."),
-                           code="future_end")
+                           code=ErrorCode.FUTURE_END)
     employment.end_date = end_date
     employment.full_clean()
-    employment.save(update_fields=["end_date", "updated_at"])
+    employment.save(update_fields=["end_date", "updated_at"])  # only the end: not save_checked's full save
     if actor is not None:
         verify_saved_in_scope(actor, employment, "change")
     return employment
 
 
 @transaction.atomic
-def employment_delete(*, actor, employment: Employment) -> None:
+def employment_delete(*, actor: Actor, employment: Employment) -> None:
     """Delete a 务工 record entered by mistake."""
-    if actor is not None:
-        require_permission(actor, Employment, "delete")
-        _require_person_in_scope(actor, employment.person, "delete")
+    _authorize_for_person(actor, employment.person, "delete")
     employment.delete()

@@ -15,15 +15,11 @@ from django.utils.translation import gettext as _
 
 from xiangcun.core.errors import OutOfScope, ServiceError
 from xiangcun.core.scoping import permission_name, user_scope
-from xiangcun.core.services import (
-    require_county_level,
-    require_permission,
-    require_region_in_scope,
-    verify_saved_in_scope,
-)
+from xiangcun.core.services import Actor, authorize, require_county_level, save_checked
 from xiangcun.households import choices as household_choices
 from xiangcun.households.models import Household
 from xiangcun.livelihoods import choices
+from xiangcun.livelihoods.errors import ErrorCode
 from xiangcun.livelihoods.models import IncomeRecord, IncomeRule
 
 ZERO = Decimal("0")
@@ -35,27 +31,25 @@ def _amount(value) -> Decimal:
 
 @transaction.atomic
 def income_record_save(
-    *, actor, household: Household, year: int, family_size: int, wage_income: Decimal = ZERO,
+    *, actor: Actor, household: Household, year: int, family_size: int, wage_income: Decimal = ZERO,
     business_income: Decimal = ZERO, business_expense: Decimal = ZERO, property_income: Decimal = ZERO,
     transfer_income: Decimal = ZERO, notes: str = "",
 ) -> IncomeRecord:
     """Record (or correct) a household's 家庭收入 of one year; net and per-capita income are computed."""
     record = IncomeRecord.objects.select_for_update().filter(household=household, year=year).first()
     action = "change" if record else "add"
-    if actor is not None:
-        require_permission(actor, IncomeRecord, action)
-        require_region_in_scope(actor, IncomeRecord, action, household.region)
+    authorize(actor, IncomeRecord, action, region=household.region)
     amounts = {"wage_income": _amount(wage_income), "business_income": _amount(business_income),
                "business_expense": _amount(business_expense)}
     negative = [IncomeRecord._meta.get_field(name).verbose_name for name, value in amounts.items() if value < 0]
     if negative:
         raise ServiceError(_("%(field)s cannot be negative: enter the amount of the year in yuan.")
-                           % {"field": negative[0]}, code="negative_amount")
+                           % {"field": negative[0]}, code=ErrorCode.NEGATIVE_AMOUNT)
     if year > date.today().year:
         raise ServiceError(_("The year %(year)d has not begun: record income of this year or an earlier one.")
-                           % {"year": year}, code="future_year")
+                           % {"year": year}, code=ErrorCode.FUTURE_YEAR)
     if not family_size or family_size < 1:
-        raise ServiceError(_("Count at least one person in the household."), code="bad_family_size")
+        raise ServiceError(_("Count at least one person in the household."), code=ErrorCode.BAD_FAMILY_SIZE)
     record = record or IncomeRecord(household=household, year=year)
     record.family_size = family_size
     for name, value in amounts.items():
@@ -64,19 +58,13 @@ def income_record_save(
     record.transfer_income = _amount(transfer_income)
     record.notes = (notes or "").strip()
     record.compute()
-    record.full_clean()
-    record.save()
-    if actor is not None:
-        verify_saved_in_scope(actor, record, action)
-    return record
+    return save_checked(record, actor=actor, action=action)
 
 
 @transaction.atomic
-def income_record_delete(*, actor, record: IncomeRecord) -> None:
+def income_record_delete(*, actor: Actor, record: IncomeRecord) -> None:
     """Delete a year's income record (entered by mistake)."""
-    if actor is not None:
-        require_permission(actor, IncomeRecord, "delete")
-        require_region_in_scope(actor, IncomeRecord, "delete", record.household.region)
+    authorize(actor, IncomeRecord, "delete", region=record.household.region)
     record.delete()
 
 
@@ -84,7 +72,7 @@ def income_record_delete(*, actor, record: IncomeRecord) -> None:
 
 @transaction.atomic
 def income_rule_save(
-    *, actor, county_code: str, kind: str, item: str, unit_yield: Decimal | None = None,
+    *, actor: Actor, county_code: str, kind: str, item: str, unit_yield: Decimal | None = None,
     unit_price: Decimal | None = None, unit_income: Decimal | None = None, unit_cost: Decimal = ZERO,
     active: bool = True, notes: str = "", rule: IncomeRule | None = None,
 ) -> IncomeRule:
@@ -96,20 +84,21 @@ def income_rule_save(
             raise OutOfScope(_("The county is not found or lies outside your jurisdiction."))
     item = (item or "").strip()
     if kind == choices.RuleKind.LIVESTOCK and item not in household_choices.Livestock.values:
-        raise ServiceError(_("Choose the livestock kind from the list."), code="bad_item")
+        raise ServiceError(_("Choose the livestock kind from the list."), code=ErrorCode.BAD_ITEM)
     if kind == choices.RuleKind.WORK and item not in choices.WorkPlace.values:
-        raise ServiceError(_("Choose the place of work from the list."), code="bad_item")
+        raise ServiceError(_("Choose the place of work from the list."), code=ErrorCode.BAD_ITEM)
     has_yield = unit_yield is not None and unit_price is not None
     if not has_yield and unit_income is None:
-        raise ServiceError(_("Give either the yield and the price, or the income per unit."), code="no_income")
+        raise ServiceError(_("Give either the yield and the price, or the income per unit."), code=ErrorCode.NO_INCOME)
     for value in (unit_yield, unit_price, unit_income, unit_cost):
         if value is not None and value < 0:
-            raise ServiceError(_("Yields, prices, incomes and costs cannot be negative."), code="negative_amount")
+            raise ServiceError(_("Yields, prices, incomes and costs cannot be negative."),
+                               code=ErrorCode.NEGATIVE_AMOUNT)
     duplicate = IncomeRule.objects.filter(county_code=county_code, kind=kind, item=item)
     if rule is not None:
         duplicate = duplicate.exclude(pk=rule.pk)
     if duplicate.exists():
-        raise ServiceError(_("The county already has a rule for %(item)s.") % {"item": item}, code="duplicate")
+        raise ServiceError(_("The county already has a rule for %(item)s.") % {"item": item}, code=ErrorCode.DUPLICATE)
     rule = rule or IncomeRule(county_code=county_code)
     rule.kind, rule.item = kind, item
     rule.unit_yield, rule.unit_price, rule.unit_income = unit_yield, unit_price, unit_income
@@ -121,7 +110,7 @@ def income_rule_save(
 
 
 @transaction.atomic
-def income_rule_delete(*, actor, rule: IncomeRule) -> None:
+def income_rule_delete(*, actor: Actor, rule: IncomeRule) -> None:
     if actor is not None:
         require_county_level(actor, IncomeRule, "delete")
         if not user_scope(actor, permission_name(IncomeRule, "delete")).covers_code(rule.county_code):
@@ -163,7 +152,7 @@ DEFAULT_RULES: tuple[dict, ...] = (
 
 
 @transaction.atomic
-def income_rules_load_defaults(*, actor, county_code: str) -> int:
+def income_rules_load_defaults(*, actor: Actor, county_code: str) -> int:
     """Add the starting rules the county does not have yet; returns how many were added."""
     if actor is not None:
         require_county_level(actor, IncomeRule, "add")

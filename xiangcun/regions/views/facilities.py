@@ -18,6 +18,7 @@ from xiangcun.core.views import (
     ServiceFormView,
 )
 from xiangcun.regions import boundaries, forms, services
+from xiangcun.regions.errors import ErrorCode
 from xiangcun.regions.filtersets import FacilityFilterSet
 from xiangcun.regions.models import Facility, FacilityPhoto
 
@@ -128,7 +129,7 @@ class FacilityPhotoAddView(FacilityActionView):
     def perform(self, request, facility):
         form = forms.FacilityPhotosForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise ServiceError(_("Choose at least one photo."), code="photo_required")
+            raise ServiceError(_("Choose at least one photo."), code=ErrorCode.PHOTO_REQUIRED)
         added = services.facility_photo_add(actor=request.user, facility=facility, photos=form.cleaned_data["photos"])
         return _("%(count)d photos added.") % {"count": len(added)}
 
