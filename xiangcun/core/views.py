@@ -112,18 +112,16 @@ class RecordRoute:
     lookup_url_kwarg: str = "pk"
     action: str = "view"
     owner_only: bool = False
-    streams: bool = False  # an endless answer (the live feed): the walk reads it only where it must be 404
 
 
 def record_view(model: type[Model], *, lookup_field: str = "pk", lookup_url_kwarg: str | None = None,
-                action: str = "view", streams: bool = False) -> Callable:
-    """Declare that a function view (one that cannot be a class: the async live feed, a PDF) is about one record
+                action: str = "view") -> Callable:
+    """Declare that a function view (one that is not a class: the screens, a PDF) is about one record
     of ``model``, which it loads through ``restrict(user, action)``; the scope walk then checks it like the
     class views (another region's record: 404)."""
 
     def decorate(view: Callable) -> Callable:
-        view.record_route = RecordRoute(model, lookup_field, lookup_url_kwarg or lookup_field, action,
-                                        streams=streams)
+        view.record_route = RecordRoute(model, lookup_field, lookup_url_kwarg or lookup_field, action)
         return view
 
     return decorate

@@ -31,11 +31,9 @@ from django.db import close_old_connections
 from django.db.models import Max
 from django.http import Http404, StreamingHttpResponse
 
-from xiangcun.core.views import record_view
 from xiangcun.dashboard.models import RegionSnapshot
 from xiangcun.dashboard.overview_api import screen_regions
 from xiangcun.dashboard.privacy import resolve
-from xiangcun.dashboard.views.map import SCREEN_PERMISSION
 from xiangcun.incidents.figures import incident_feed_item
 from xiangcun.incidents.models import Incident
 from xiangcun.regions.models import Region
@@ -51,7 +49,6 @@ LOOKBACK_IDS = 20
 REPLAY_IDS = 1000
 
 
-@record_view(Region, lookup_field="code", action=SCREEN_PERMISSION, streams=True)
 async def screen_events(request, code: str) -> StreamingHttpResponse:
     user = await request.auser()
     region = await sync_to_async(_screen_region)(user, code)
