@@ -25,17 +25,20 @@ class RoleBackend(ModelBackend):
 
             rows = (RoleAssignment.objects.filter(user=user_obj, role__group__permissions__isnull=False)
                     .values_list("role__group__permissions__content_type__app_label",
-                                 "role__group__permissions__codename", "region__code", "role__self_only")
-                    .distinct())
-            reach: dict[str, tuple[set[str], list[bool]]] = {}
+                                 "role__group__permissions__codename", "region__code", "role__self_only"))
+            reach: dict[str, set[tuple[str, bool]]] = {}
             for app_label, codename, code, self_only in rows:
-                codes, own = reach.setdefault(f"{app_label}.{codename}", (set(), [False]))
-                if self_only:
-                    own[0] = True
-                else:
-                    codes.add(code)
-            user_obj.__dict__["_region_scopes"] = {
-                perm: Scope(codes=collapse_prefixes(codes), own_rows=own[0]) for perm, (codes, own) in reach.items()}
+                reach.setdefault(f"{app_label}.{codename}", set()).add((code, self_only))
+            # Most permissions reach the same assignments: one Scope per distinct reach, not per permission.
+            shared: dict[frozenset, Scope] = {}
+            scopes = {}
+            for perm, places in reach.items():
+                key = frozenset(places)
+                if key not in shared:
+                    shared[key] = Scope(codes=collapse_prefixes({code for code, own in key if not own}),
+                                        own_rows=any(own for _code, own in key))
+                scopes[perm] = shared[key]
+            user_obj.__dict__["_region_scopes"] = scopes
         return user_obj.__dict__["_region_scopes"]
 
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:
