@@ -149,7 +149,7 @@ def session_cookie(username: str) -> tuple[str, dict]:
     from xiangcun.accounts.models import User
 
     client = Client()
-    client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(User.objects.get(username=username), backend="xiangcun.accounts.backends.RoleBackend")
     value = client.cookies[settings.SESSION_COOKIE_NAME].value
     return f"{settings.SESSION_COOKIE_NAME}={value}", {"name": settings.SESSION_COOKIE_NAME, "value": value}
 
@@ -526,7 +526,7 @@ def profile(paths: list[str]) -> dict:
     from xiangcun.accounts.models import User
 
     client = Client()
-    client.force_login(User.objects.get(username=PERSONA), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(User.objects.get(username=PERSONA), backend="xiangcun.accounts.backends.RoleBackend")
     profiles = {}
     for path in paths:
         cache.clear()
