@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Department, Role, RoleAssignment, User
-from xiangcun.core.demo import DemoContext, DemoStep
+from xiangcun.core.demo import DemoContext, DemoOption, DemoStep
 from xiangcun.core.demo import register as register_demo
 from xiangcun.regions.models import Region
 
@@ -86,12 +86,14 @@ def _demo_accounts(context: DemoContext) -> str:
     """The personas (one role each) and grid_worker_a on the first grid of 杰迪村."""
     from xiangcun.regions.models import Grid
 
-    users = ensure_personas(password=context.password)
+    password = context.options["password"]
+    users = ensure_personas(password=password)
     grid_worker = users.get("grid_worker_a")
     first_grid = Grid.objects.filter(village__code="623023103203").order_by("code").first()
     if grid_worker is not None and first_grid is not None:
         first_grid.workers.add(grid_worker)
-    return f"{len(users)} demo accounts (password {context.password}): " + ", ".join(users)
+    return f"{len(users)} demo accounts (password {password}): " + ", ".join(users)
 
 
-register_demo(DemoStep("accounts", _demo_accounts, order=40))
+register_demo(DemoStep("accounts", _demo_accounts, order=40, options=(
+    DemoOption("password", str, DEFAULT_PASSWORD, "password of every demo account"),)))

@@ -34,12 +34,11 @@ class DemoOption:
 
 @dataclass
 class DemoContext:
-    """What every step gets: the county row (after the tree step), its code, the seed, the demo accounts'
-    password, every option's value, and ``say(line)`` to print progress."""
+    """What every step gets: the county row (after the tree step), its code, the seed, every option's value
+    (``--password`` of the accounts step, ``--households`` …), and ``say(line)`` to print progress."""
 
     county_code: str
     seed: int
-    password: str
     options: dict[str, Any]
     say: Callable[[str], None]
     county: Any = None

@@ -6,7 +6,6 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from xiangcun.accounts.demo import DEFAULT_PASSWORD
 from xiangcun.core import demo
 from xiangcun.core.models import SystemSetting
 
@@ -18,15 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--county", default="623023", help="county division code (default 舟曲县 623023)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same data")
-        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="password of every demo account")
         for option in demo.all_options():
             parser.add_argument(f"--{option.name}", dest=option.name, type=option.type, default=option.default,
                                 help=option.help)
 
-    def handle(self, *args, county: str, seed: int, password: str, verbosity: int = 1, **options) -> None:
+    def handle(self, *args, county: str, seed: int, verbosity: int = 1, **options) -> None:
         started = time.monotonic()
         say = self.stdout.write if verbosity else (lambda line: None)
-        context = demo.DemoContext(county_code=county, seed=seed, password=password, say=say,
+        context = demo.DemoContext(county_code=county, seed=seed, say=say,
                                    options={option.name: options.get(option.name, option.default)
                                             for option in demo.all_options()})
         for step in demo.steps.all():
